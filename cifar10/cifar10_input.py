@@ -1,0 +1,380 @@
+# Copyright 2015 The TensorFlow Authors. All Rights Reserved.
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""Routine for decoding the CIFAR-10 binary file format.
+
+Summary of available functions:
+
+ # Read one record of a CIFAR-10 file from a filename queue.
+ read_cifar10(filename_queue)
+
+ # Check that data files exist and hold well-formed records.
+ check_data_files(filenames)
+
+ # Distorted training images and labels, batched by a shuffle queue.
+ distorted_inputs(data_dir, batch_size)
+
+ # Central-cropped evaluation images and labels.
+ inputs(eval_data, data_dir, batch_size)
+
+The functions here take explicit arguments (no command-line flags), so they can
+be called from tests and notebooks as well as from the tutorial's scripts.
+"""
+
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import collections
+import os
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+# Process images of this size. Note that this differs from the original CIFAR
+# image size of 32 x 32. If one alters this number, then the entire model
+# architecture will change and any model would need to be retrained.
+IMAGE_SIZE = 24
+
+# Global constants describing the CIFAR-10 data set.
+NUM_CLASSES = 10
+NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = 50000
+NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = 10000
+
+# Layout of one record: a label byte, then the 32x32 red, green and blue planes.
+LABEL_BYTES = 1
+ORIGINAL_HEIGHT = 32
+ORIGINAL_WIDTH = 32
+ORIGINAL_DEPTH = 3
+IMAGE_BYTES = ORIGINAL_HEIGHT * ORIGINAL_WIDTH * ORIGINAL_DEPTH
+RECORD_BYTES = LABEL_BYTES + IMAGE_BYTES  # 3073: no header or footer.
+
+# The tutorial's design: 16 threads keep the queues full so that reading and
+# distorting images never stalls the training step.
+NUM_PREPROCESS_THREADS = 16
+
+# Fraction of an epoch kept in the shuffle queue; larger mixes better but
+# makes the first step wait longer (the tutorial's exercise).
+MIN_FRACTION_OF_EXAMPLES_IN_QUEUE = 0.4
+
+# File names inside the extracted 'cifar-10-batches-bin' directory.
+TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
+TEST_FILES = ('test_batch.bin',)
+
+# A file of this name marks a directory written by cifar10_synthetic, so that
+# no run on generated data can pass for a run on CIFAR-10.
+SYNTHETIC_MARKER = 'SYNTHETIC_DATA.txt'
+
+
+class DataError(ValueError):
+  """A data file is missing or does not hold CIFAR-10 binary records."""
+
+
+CIFAR10Record = collections.namedtuple(
+    'CIFAR10Record', ['height', 'width', 'depth', 'key', 'label', 'uint8image'])
+
+
+def read_cifar10(filename_queue):
+  """Reads and parses examples from CIFAR10 data files.
+
+  Recommendation: if you want N-way read parallelism, call this function
+  N times.  This will give you N independent Readers reading different
+  files & positions within those files, which will give better mixing of
+  examples.
+
+  Args:
+    filename_queue: A queue of strings with the filenames to read from.
+
+  Returns:
+    A CIFAR10Record with fields:
+      height: number of rows in the result (32)
+      width: number of columns in the result (32)
+      depth: number of color channels in the result (3)
+      key: a scalar string Tensor describing the filename & record number
+        for this example, "<filename>:<record index>".
+      label: an int32 Tensor with the label in the range 0..9.
+      uint8image: a [height, width, depth] uint8 Tensor with the image data
+  """
+  # Read a record, getting filenames from the filename_queue.  No
+  # header or footer in the CIFAR-10 format, so we leave header_bytes
+  # and footer_bytes at their default of 0.
+  reader = tf.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
+  key, value = reader.read(filename_queue)
+
+  # Convert from a string to a vector of uint8 that is record_bytes long.
+  record_bytes = tf.decode_raw(value, tf.uint8)
+
+  # The first bytes represent the label, which we convert from uint8->int32.
+  label = tf.cast(
+      tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
+  label.set_shape([1])
+  label = tf.reshape(label, [])
+
+  # The remaining bytes after the label represent the image, which we reshape
+  # from [depth * height * width] to [depth, height, width].
+  depth_major = tf.reshape(
+      tf.strided_slice(record_bytes, [LABEL_BYTES], [RECORD_BYTES]),
+      [ORIGINAL_DEPTH, ORIGINAL_HEIGHT, ORIGINAL_WIDTH])
+  # Convert from [depth, height, width] to [height, width, depth].
+  uint8image = tf.transpose(depth_major, [1, 2, 0])
+
+  return CIFAR10Record(height=ORIGINAL_HEIGHT, width=ORIGINAL_WIDTH,
+                       depth=ORIGINAL_DEPTH, key=key, label=label,
+                       uint8image=uint8image)
+
+
+def check_data_files(filenames):
+  """Checks, before any graph is built, that the files hold CIFAR-10 records.
+
+  A missing file would otherwise surface as a queue error deep in a reader
+  thread, a file of the wrong length as "Read less bytes than requested" and
+  a bad label byte as silent garbage training.
+
+  Args:
+    filenames: list of paths to CIFAR-10 binary files.
+
+  Returns:
+    int, the total number of records in the files.
+
+  Raises:
+    DataError: naming the first file that is missing, empty, not a whole
+      number of 3,073-byte records, or that holds a label byte above 9.
+  """
+  total = 0
+  for f in filenames:
+    if not tf.gfile.Exists(f):
+      raise DataError(
+          'Failed to find file: %s. Put the CIFAR-10 binary files there: run '
+          'cifar10_train.py (it downloads them) or generate a synthetic set '
+          'with `python -m cifar10.cifar10_synthetic --data_dir=DIR`.' % f)
+    size = os.path.getsize(f)
+    if size == 0 or size % RECORD_BYTES:
+      raise DataError(
+          'Data file %s has %d bytes, not a whole number of %d-byte CIFAR-10 '
+          'records; it is truncated or not CIFAR-10 data. Replace it with the '
+          'file from the CIFAR-10 binary archive.' % (f, size, RECORD_BYTES))
+    labels = np.memmap(f, dtype=np.uint8, mode='r').reshape(-1, RECORD_BYTES)
+    bad = np.flatnonzero(labels[:, 0] >= NUM_CLASSES)
+    if bad.size:
+      raise DataError(
+          'Data file %s has label %d in record %d (labels are 0-%d); it is not '
+          'CIFAR-10 data. Replace it with the file from the CIFAR-10 binary '
+          'archive.' % (f, labels[bad[0], 0], bad[0], NUM_CLASSES - 1))
+    total += size // RECORD_BYTES
+  return total
+
+
+def is_synthetic(data_dir):
+  """Returns True if `data_dir` was written by the synthetic data generator."""
+  return tf.gfile.Exists(os.path.join(data_dir, SYNTHETIC_MARKER))
+
+
+def _warn_if_synthetic(data_dir):
+  if is_synthetic(data_dir):
+    line = '!' * 78
+    tf.logging.warning(
+        '\n%s\n!!! SYNTHETIC DATA: %s was made by cifar10_synthetic, not taken'
+        '\n!!! from CIFAR-10. Losses and precision measured on it say nothing'
+        '\n!!! about CIFAR-10.\n%s', line, data_dir, line)
+
+
+def _generate_image_and_label_batch(image, label, min_queue_examples,
+                                    batch_size, shuffle, num_threads,
+                                    allow_smaller_final_batch=False):
+  """Construct a queued batch of images and labels.
+
+  Args:
+    image: 3-D Tensor of [height, width, 3] of type.float32.
+    label: 0-D Tensor of type.int32
+    min_queue_examples: int32, minimum number of samples to retain
+      in the queue that provides of batches of examples.
+    batch_size: Number of images per batch.
+    shuffle: boolean indicating whether to use a shuffling queue.
+    num_threads: int, number of threads running the preprocessing.
+    allow_smaller_final_batch: bool, let the last batch of a finite input be
+      smaller than batch_size (its first dimension is then None).
+
+  Returns:
+    images: Images. 4D tensor of [batch_size, height, width, 3] size.
+    labels: Labels. 1D tensor of [batch_size] size.
+  """
+  # Create a queue that shuffles the examples, and then
+  # read 'batch_size' images + labels from the example queue.
+  if shuffle:
+    images, label_batch = tf.train.shuffle_batch(
+        [image, label],
+        batch_size=batch_size,
+        num_threads=num_threads,
+        capacity=min_queue_examples + 3 * batch_size,
+        min_after_dequeue=min_queue_examples)
+  else:
+    images, label_batch = tf.train.batch(
+        [image, label],
+        batch_size=batch_size,
+        num_threads=num_threads,
+        capacity=min_queue_examples + 3 * batch_size,
+        allow_smaller_final_batch=allow_smaller_final_batch)
+
+  # Display the training images in the visualizer.
+  tf.summary.image('images', images)
+
+  return images, tf.reshape(label_batch, [-1])
+
+
+def _check_batch_size(batch_size):
+  if not isinstance(batch_size, int) or batch_size < 1:
+    raise ValueError('batch_size must be a positive integer, got %r.'
+                     % (batch_size,))
+
+
+def distorted_inputs(data_dir, batch_size,
+                     num_threads=NUM_PREPROCESS_THREADS):
+  """Construct distorted input for CIFAR training using the Reader ops.
+
+  Args:
+    data_dir: Path to the CIFAR-10 data directory ('cifar-10-batches-bin').
+    batch_size: Number of images per batch.
+    num_threads: Number of preprocessing threads filling the shuffle queue.
+
+  Returns:
+    images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
+      float32.
+    labels: Labels. 1D tensor of [batch_size] size, int32.
+
+  Raises:
+    DataError: if a data file is missing or malformed.
+    ValueError: if batch_size is not a positive integer.
+  """
+  _check_batch_size(batch_size)
+  filenames = [os.path.join(data_dir, f) for f in TRAIN_FILES]
+  check_data_files(filenames)
+  _warn_if_synthetic(data_dir)
+
+  with tf.name_scope('data_augmentation'):
+    # Create a queue that produces the filenames to read.
+    filename_queue = tf.train.string_input_producer(filenames)
+
+    # Read examples from files in the filename queue.
+    read_input = read_cifar10(filename_queue)
+    reshaped_image = tf.cast(read_input.uint8image, tf.float32)
+
+    height = IMAGE_SIZE
+    width = IMAGE_SIZE
+
+    # Image processing for training the network. Note the many random
+    # distortions applied to the image.
+
+    # Randomly crop a [height, width] section of the image.
+    distorted_image = tf.random_crop(reshaped_image, [height, width, 3])
+
+    # Randomly flip the image horizontally.
+    distorted_image = tf.image.random_flip_left_right(distorted_image)
+
+    # Because these operations are not commutative, consider randomizing
+    # the order their operation.
+    # NOTE: since per_image_standardization zeros the mean and makes
+    # the stddev unit, this likely has no effect see tensorflow#1458.
+    distorted_image = tf.image.random_brightness(distorted_image,
+                                                 max_delta=63)
+    distorted_image = tf.image.random_contrast(distorted_image,
+                                               lower=0.2, upper=1.8)
+
+    # Subtract off the mean and divide by the variance of the pixels.
+    float_image = tf.image.per_image_standardization(distorted_image)
+
+    # Set the shapes of tensors.
+    float_image.set_shape([height, width, 3])
+    read_input.label.set_shape([])
+
+    # Ensure that the random shuffling has good mixing properties.
+    min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
+                             MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)
+    print('Filling queue with %d CIFAR images before starting to train. '
+          'This will take a few minutes.' % min_queue_examples)
+
+  # Generate a batch of images and labels by building up a queue of examples.
+  return _generate_image_and_label_batch(float_image, read_input.label,
+                                         min_queue_examples, batch_size,
+                                         shuffle=True, num_threads=num_threads)
+
+
+def inputs(eval_data, data_dir, batch_size, num_epochs=None,
+           num_threads=NUM_PREPROCESS_THREADS):
+  """Construct input for CIFAR evaluation using the Reader ops.
+
+  Args:
+    eval_data: bool, indicating if one should use the train or eval data set.
+    data_dir: Path to the CIFAR-10 data directory ('cifar-10-batches-bin').
+    batch_size: Number of images per batch.
+    num_epochs: None to cycle through the files forever (the tutorial's
+      behaviour); an int to read every record exactly that many times, in
+      file order, and then raise OutOfRangeError. The last batch may then be
+      smaller than batch_size. Initialise local variables before use.
+    num_threads: Number of preprocessing threads filling the batch queue.
+
+  Returns:
+    images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
+      float32 (first dimension None when num_epochs is set).
+    labels: Labels. 1D tensor of [batch_size] size, int32.
+
+  Raises:
+    DataError: if a data file is missing or malformed.
+    ValueError: if batch_size is not a positive integer.
+  """
+  _check_batch_size(batch_size)
+  if not eval_data:
+    filenames = [os.path.join(data_dir, f) for f in TRAIN_FILES]
+    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN
+  else:
+    filenames = [os.path.join(data_dir, f) for f in TEST_FILES]
+    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_EVAL
+  check_data_files(filenames)
+  _warn_if_synthetic(data_dir)
+
+  with tf.name_scope('input'):
+    # Create a queue that produces the filenames to read. A finite number of
+    # epochs also fixes the file order, so that each record is read once.
+    filename_queue = tf.train.string_input_producer(
+        filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
+
+    # Read examples from files in the filename queue.
+    read_input = read_cifar10(filename_queue)
+    reshaped_image = tf.cast(read_input.uint8image, tf.float32)
+
+    height = IMAGE_SIZE
+    width = IMAGE_SIZE
+
+    # Image processing for evaluation.
+    # Crop the central [height, width] of the image.
+    resized_image = tf.image.resize_image_with_crop_or_pad(reshaped_image,
+                                                           height, width)
+
+    # Subtract off the mean and divide by the variance of the pixels.
+    float_image = tf.image.per_image_standardization(resized_image)
+
+    # Set the shapes of tensors.
+    float_image.set_shape([height, width, 3])
+    read_input.label.set_shape([])
+
+    # Ensure that the random shuffling has good mixing properties.
+    min_queue_examples = int(num_examples_per_epoch *
+                             MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)
+
+  # Generate a batch of images and labels by building up a queue of examples.
+  return _generate_image_and_label_batch(
+      float_image, read_input.label, min_queue_examples, batch_size,
+      shuffle=False, num_threads=num_threads,
+      allow_smaller_final_batch=num_epochs is not None)

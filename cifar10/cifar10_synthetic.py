@@ -1,0 +1,218 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""Writes a synthetic data set in the exact CIFAR-10 binary format.
+
+For running the whole tutorial where the real archive cannot be fetched (no
+network) and for tests. Each class is a colour and a striped texture of its
+own (orientation and frequency), under random phase, colour jitter and pixel
+noise, so that the network has something to learn: it is not uniform noise.
+
+The files are laid out as in the real archive ('cifar-10-batches-bin' with
+data_batch_1..5.bin, test_batch.bin and batches.meta.txt) plus a marker file,
+SYNTHETIC_DATA.txt, which makes every script that reads them say loudly that
+the data are synthetic.
+
+Usage:
+  python -m cifar10.cifar10_synthetic --data_dir=/tmp/cifar10_data
+  python -m cifar10.cifar10_synthetic --archive=/tmp/cifar-10-synthetic.tar.gz
+
+Summary of available functions:
+  labels, images = make_records(num_records, seed)
+  write_data_set(data_dir, records_per_file, seed)
+  write_archive(archive_path, records_per_file, seed)
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import io
+import os
+import sys
+import tarfile
+
+if __package__ in (None, ''):
+  # Run as `cd cifar10 && python cifar10_synthetic.py`: import this directory
+  # as the `cifar10` package.
+  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10  # Owns --data_dir.
+from cifar10 import cifar10_download
+from cifar10 import cifar10_input
+
+FLAGS = tf.app.flags.FLAGS
+
+tf.app.flags.DEFINE_integer('records_per_file', 10000,
+                            """Records in each of the six .bin files (the """
+                            """real set has 10000).""", lower_bound=1)
+tf.app.flags.DEFINE_integer('seed', 0, """Random seed of the generator.""")
+tf.app.flags.DEFINE_string('archive', '',
+                           """If set, write a .tar.gz laid out like the real """
+                           """archive to this path instead of extracted """
+                           """files in --data_dir.""")
+
+CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
+               'horse', 'ship', 'truck')
+
+SYNTHETIC_ARCHIVE_NAME = 'cifar-10-synthetic-binary.tar.gz'
+
+_MARKER_TEXT = (
+    'The files in this directory were made by cifar10_synthetic (seed %d).\n'
+    'They are NOT the CIFAR-10 data set; results on them say nothing about\n'
+    'CIFAR-10. Delete this directory and run cifar10_train.py to download\n'
+    'the real data.\n')
+
+_SIZE = cifar10_input.ORIGINAL_HEIGHT  # 32, and the images are square.
+
+# How much each image departs from its class prototype (all in [0, 1] pixel
+# units): enough that no single pixel gives the class away.
+_COLOUR_JITTER = 0.10
+_NOISE_STDDEV = 0.10
+_STRIPE_AMPLITUDE = 0.25
+
+
+def _class_prototypes():
+  """Returns, per class, an RGB colour [10, 3] and stripe parameters."""
+  hues = np.arange(10) / 10.0
+  # Hue wheel to RGB, at saturation 0.6 and value 0.7: distinct colours.
+  rgb = np.stack([np.clip(np.abs(((hues * 6 + k) % 6) - 3) - 1, 0, 1)
+                  for k in (0, 4, 2)], axis=1)
+  colours = 0.7 * (1 - 0.6 + 0.6 * rgb)
+  angles = (np.arange(10) % 5) * np.pi / 5  # Five orientations.
+  frequencies = 2.0 + (np.arange(10) * 3 % 4)  # 2 to 5 cycles per image.
+  return colours, angles, frequencies
+
+
+def make_records(num_records, seed=0):
+  """Makes labelled images with class structure.
+
+  Args:
+    num_records: int, how many images.
+    seed: int, random seed; the same seed gives the same bytes.
+
+  Returns:
+    labels: [num_records] uint8 array, each class equally often (0-9).
+    images: [num_records, 3, 32, 32] uint8 array, depth-major like the
+      CIFAR-10 files (red, green and blue planes, each row-major).
+  """
+  rng = np.random.RandomState(seed)
+  labels = rng.permutation(np.arange(num_records) % 10).astype(np.uint8)
+  colours, angles, frequencies = _class_prototypes()
+
+  ys, xs = np.mgrid[0:_SIZE, 0:_SIZE] / float(_SIZE)  # [32, 32] each.
+  angle = angles[labels][:, None, None]
+  phase = rng.uniform(0, 2 * np.pi, size=(num_records, 1, 1))
+  stripes = np.sin(2 * np.pi * frequencies[labels][:, None, None] *
+                   (xs * np.cos(angle) + ys * np.sin(angle)) + phase)
+
+  colour = colours[labels] + rng.uniform(
+      -_COLOUR_JITTER, _COLOUR_JITTER, size=(num_records, 3))
+  # [n, 3, 1, 1] colour times [n, 1, 32, 32] texture: depth-major images.
+  images = colour[:, :, None, None] * (
+      1 + _STRIPE_AMPLITUDE * stripes[:, None, :, :])
+  images += rng.normal(0, _NOISE_STDDEV, size=images.shape)
+  images = np.clip(np.round(images * 255), 0, 255).astype(np.uint8)
+  return labels, images
+
+
+def _record_bytes(labels, images):
+  """Packs labels and depth-major images into 3,073-byte records."""
+  records = np.concatenate(
+      [labels[:, None], images.reshape(len(labels), -1)], axis=1)
+  return records.tobytes()
+
+
+def _files(records_per_file, seed):
+  """Yields (name, bytes) of every file of the extracted archive."""
+  names = cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES
+  for i, name in enumerate(names):
+    labels, images = make_records(records_per_file, seed=seed * 100 + i)
+    yield name, _record_bytes(labels, images)
+  yield 'batches.meta.txt', ('\n'.join(CLASS_NAMES) + '\n').encode('ascii')
+  yield cifar10_input.SYNTHETIC_MARKER, (_MARKER_TEXT % seed).encode('ascii')
+
+
+def write_data_set(data_dir, records_per_file=10000, seed=0):
+  """Writes the extracted synthetic set to data_dir/cifar-10-batches-bin.
+
+  Args:
+    data_dir: directory to write to (created if needed), the --data_dir of
+      the tutorial's scripts.
+    records_per_file: records in each of the six .bin files.
+    seed: random seed.
+
+  Returns:
+    str, the path of the 'cifar-10-batches-bin' directory.
+
+  Raises:
+    ValueError: if data_dir already holds files that are not synthetic; they
+      are never overwritten.
+  """
+  batches_dir = os.path.join(data_dir, cifar10_download.EXTRACTED_DIR)
+  if (tf.gfile.IsDirectory(batches_dir) and tf.gfile.ListDirectory(batches_dir)
+      and not cifar10_input.is_synthetic(batches_dir)):
+    raise ValueError(
+        '%s holds data that cifar10_synthetic did not write (the real '
+        'CIFAR-10 set?); not overwriting it. Choose another --data_dir.'
+        % batches_dir)
+  tf.gfile.MakeDirs(batches_dir)
+  for name, data in _files(records_per_file, seed):
+    with open(os.path.join(batches_dir, name), 'wb') as f:
+      f.write(data)
+  return batches_dir
+
+
+def write_archive(archive_path, records_per_file=10000, seed=0):
+  """Writes the synthetic set as a .tar.gz laid out like the real archive.
+
+  Args:
+    archive_path: path of the .tar.gz to write.
+    records_per_file: records in each of the six .bin files.
+    seed: random seed.
+
+  Returns:
+    str, archive_path.
+  """
+  with tarfile.open(archive_path, 'w:gz') as tar:
+    for name, data in _files(records_per_file, seed):
+      info = tarfile.TarInfo(cifar10_download.EXTRACTED_DIR + '/' + name)
+      info.size = len(data)
+      info.mode = 0o644
+      tar.addfile(info, io.BytesIO(data))
+  return archive_path
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  try:
+    if FLAGS.archive:
+      path = write_archive(FLAGS.archive, FLAGS.records_per_file, FLAGS.seed)
+    else:
+      path = write_data_set(FLAGS.data_dir, FLAGS.records_per_file, FLAGS.seed)
+  except (ValueError, OSError) as e:
+    sys.exit('cifar10_synthetic: error: %s' % e)
+  print('Wrote a SYNTHETIC CIFAR-10-format data set (%d records per file, '
+        'seed %d) to %s' % (FLAGS.records_per_file, FLAGS.seed, path))
+
+
+def run():
+  """Entry point of `python -m cifar10.cifar10_synthetic` and the command."""
+  cifar10.run_main(main)
+
+
+if __name__ == '__main__':
+  run()

@@ -1,0 +1,264 @@
+# Copyright 2015 The TensorFlow Authors. All Rights Reserved.
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""A binary to train CIFAR-10 using a single GPU.
+
+Accuracy:
+cifar10_train.py achieves ~86% accuracy after 100K steps (256 epochs of
+data) as judged by cifar10_eval.py.
+
+Speed: With batch_size 128.
+
+System        | Step Time (sec/batch)  |     Accuracy
+------------------------------------------------------------------
+1 Tesla K20m  | 0.35-0.60              | ~86% at 60K steps  (5 hours)
+1 Tesla K40m  | 0.25-0.35              | ~86% at 100K steps (4 hours)
+
+(These are the tutorial's figures; see the README for this package's.)
+
+Usage:
+Please see the tutorial and website for how to download the CIFAR-10
+data set, compile the program and train the model.
+
+http://tensorflow.org/tutorials/deep_cnn/
+
+Training resumes from the latest checkpoint in --train_dir; nothing there is
+ever deleted. --fresh_start moves an existing --train_dir aside first.
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import os
+import sys
+
+if __package__ in (None, ''):
+  # Run as `cd cifar10 && python cifar10_train.py`: import this directory as
+  # the `cifar10` package, like `python -m cifar10.cifar10_train` does.
+  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+from datetime import datetime  # pylint: disable=g-import-not-at-top
+import time
+
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10
+from cifar10 import cifar10_download
+from cifar10 import cifar10_input
+
+FLAGS = tf.app.flags.FLAGS
+
+tf.app.flags.DEFINE_string('train_dir', '/tmp/cifar10_train',
+                           """Directory where to write event logs """
+                           """and checkpoint.""")
+tf.app.flags.DEFINE_integer('max_steps', 1000000,
+                            """Number of batches to run.""", lower_bound=1)
+tf.app.flags.DEFINE_boolean('log_device_placement', False,
+                            """Whether to log device placement.""")
+tf.app.flags.DEFINE_integer('log_frequency', 10,
+                            """How often to log results to the console.""",
+                            lower_bound=1)
+tf.app.flags.DEFINE_boolean('fresh_start', False,
+                            """Start from step 0: move an existing """
+                            """--train_dir aside to <train_dir>.old-<time> """
+                            """(nothing is deleted) instead of resuming.""")
+
+
+class DivergedError(RuntimeError):
+  """The loss became NaN; training stopped before saving the bad weights."""
+
+
+class LoggerHook(tf.train.SessionRunHook):
+  """Logs loss and runtime every `log_frequency` steps, in LOG_FORMAT."""
+
+  def __init__(self, loss, log_frequency, examples_per_step, num_towers=1):
+    """Creates the hook.
+
+    Args:
+      loss: scalar loss Tensor to print.
+      log_frequency: int, print every this many steps.
+      examples_per_step: images one step trains on (batch_size * towers).
+      num_towers: model replicas per step; sec/batch is per tower's batch.
+    """
+    self._loss = loss
+    self._log_frequency = log_frequency
+    self._examples_per_step = examples_per_step
+    self._num_towers = num_towers
+
+  def after_create_session(self, session, coord):
+    # Count from the restored global step, so a resumed run logs true steps.
+    self._step = session.run(tf.train.get_global_step()) - 1
+    self._last_step = self._step
+    self._start_time = time.time()
+
+  @property
+  def step(self):
+    """The global step of the current (or last) run."""
+    return self._step
+
+  def before_run(self, run_context):
+    self._step += 1
+    return tf.train.SessionRunArgs(self._loss)  # Asks for loss value.
+
+  def after_run(self, run_context, run_values):
+    if self._step % self._log_frequency == 0:
+      current_time = time.time()
+      duration = current_time - self._start_time
+      steps = self._step - self._last_step
+      self._start_time = current_time
+      self._last_step = self._step
+
+      loss_value = run_values.results
+      examples_per_sec = steps * self._examples_per_step / duration
+      sec_per_batch = float(duration / steps / self._num_towers)
+
+      print(cifar10.LOG_FORMAT % (datetime.now(), self._step, loss_value,
+                                  examples_per_sec, sec_per_batch))
+      sys.stdout.flush()
+
+
+def session_config(log_device_placement, allow_soft_placement=False):
+  """Returns the ConfigProto both trainers use.
+
+  GPU memory grows as needed, so that cifar10_eval.py can run beside
+  training on the same GPU.
+  """
+  return tf.ConfigProto(
+      log_device_placement=log_device_placement,
+      allow_soft_placement=allow_soft_placement,
+      gpu_options=tf.GPUOptions(allow_growth=True))
+
+
+def run_training(train_op, loss, train_dir, max_steps, log_frequency,
+                 examples_per_step, config, num_towers=1,
+                 save_checkpoint_steps=None, save_summaries_steps=100):
+  """Runs `train_op` until the global step reaches `max_steps`.
+
+  Restores the latest checkpoint in `train_dir` first (global step, weights,
+  moving averages), so an interrupted run continues where it stopped.
+
+  Args:
+    train_op: the training op.
+    loss: scalar loss Tensor; training stops if it becomes NaN.
+    train_dir: where checkpoints and event files go.
+    max_steps: global step to stop at.
+    log_frequency: print a LOG_FORMAT line every this many steps.
+    examples_per_step: images per step, for examples/sec.
+    config: tf.ConfigProto for the session.
+    num_towers: model replicas per step, for sec/batch.
+    save_checkpoint_steps: save every this many steps; None saves every
+      10 minutes (the tutorial's single-GPU default). A checkpoint is always
+      written at the last step.
+    save_summaries_steps: write summaries every this many steps.
+  """
+  logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  try:
+    # The NaN check comes first among the hooks (chief-only hooks run before
+    # the others): a diverged step then stops training before the checkpoint
+    # hook could save its weights.
+    with tf.train.MonitoredTrainingSession(
+        checkpoint_dir=train_dir,
+        chief_only_hooks=[tf.train.NanTensorHook(loss)],
+        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger],
+        save_checkpoint_steps=save_checkpoint_steps,
+        save_checkpoint_secs=None if save_checkpoint_steps else 600,
+        save_summaries_steps=save_summaries_steps,
+        config=config) as mon_sess:
+      while not mon_sess.should_stop():
+        mon_sess.run(train_op)
+  except tf.train.NanLossDuringTrainingError:
+    raise DivergedError(
+        'Model diverged with loss = NaN at step %d; stopped without saving '
+        'that step. The last good checkpoint in %s is kept.'
+        % (logger.step, train_dir))
+
+
+def move_aside(train_dir):
+  """Renames a non-empty `train_dir` to `<train_dir>.old-<time>`.
+
+  Returns:
+    The new name, or None if there was nothing to move.
+  """
+  if not tf.gfile.IsDirectory(train_dir) or not tf.gfile.ListDirectory(
+      train_dir):
+    return None
+  backup = '%s.old-%s' % (train_dir.rstrip('/'),
+                          datetime.now().strftime('%Y%m%d-%H%M%S'))
+  tf.gfile.Rename(train_dir, backup)
+  return backup
+
+
+def train(train_dir, max_steps, log_frequency, log_device_placement=False,
+          data_dir=None, batch_size=None, use_fp16=None):
+  """Train CIFAR-10 for a number of steps.
+
+  Args:
+    train_dir: where checkpoints and event files go.
+    max_steps: global step to stop at.
+    log_frequency: print a line every this many steps.
+    log_device_placement: log where each op runs.
+    data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
+    batch_size: images per step; default --batch_size.
+    use_fp16: build the model in float16; default --use_fp16.
+  """
+  batch_size = cifar10._flag_or(batch_size, 'batch_size')  # pylint: disable=protected-access
+  with tf.Graph().as_default():
+    global_step = tf.train.get_or_create_global_step()
+
+    # Get images and labels for CIFAR-10.
+    # Force input pipeline to CPU:0 to avoid operations sometimes ending up on
+    # GPU and resulting in a slow down.
+    with tf.device('/cpu:0'):
+      images, labels = cifar10.distorted_inputs(data_dir, batch_size,
+                                                use_fp16)
+
+    # Build a Graph that computes the logits predictions from the
+    # inference model.
+    logits = cifar10.inference(images)
+
+    # Calculate loss.
+    loss = cifar10.loss(logits, labels)
+
+    # Build a Graph that trains the model with one batch of examples and
+    # updates the model parameters.
+    train_op = cifar10.train(loss, global_step, batch_size)
+
+    run_training(train_op, loss, train_dir, max_steps, log_frequency,
+                 examples_per_step=batch_size,
+                 config=session_config(log_device_placement))
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  try:
+    cifar10.maybe_download_and_extract()
+    if FLAGS.fresh_start:
+      backup = move_aside(FLAGS.train_dir)
+      if backup:
+        print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
+    train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
+          FLAGS.log_device_placement)
+  except (cifar10_input.DataError, cifar10_download.DownloadError,
+          DivergedError) as e:
+    sys.exit('cifar10_train: error: %s' % e)
+
+
+def run():
+  """Entry point of `python cifar10_train.py` and the console script."""
+  cifar10.run_main(main)
+
+
+if __name__ == '__main__':
+  run()
