@@ -25,16 +25,18 @@ setuptools.setup(
     packages=['cifar10'],
     python_requires='>=3.9',
     install_requires=[
-        'tensorflow>=2.16,<2.22',
-        'tensorboard>=2.16,<2.22',
-        'numpy>=1.26,<3',
+        'tensorflow>=2.21,<2.22',
+        'tensorboard>=2.21,<2.22',
+        'numpy>=2.0,<3',
         'six>=1.16,<2',
     ],
     entry_points={
         'console_scripts': [
             'cifar10_train = cifar10.cifar10_train:run',
             'cifar10_eval = cifar10.cifar10_eval:run',
+            'cifar10_multi_gpu_train = cifar10.cifar10_multi_gpu_train:run',
             'cifar10_synthetic = cifar10.cifar10_synthetic:run',
+            'cifar10_benchmark = cifar10.cifar10_benchmark:run',
         ],
     },
 )

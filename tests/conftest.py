@@ -1,0 +1,82 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""Shared test set-up: graph mode, generated data and script runners.
+
+Everything runs offline on data the package generates in the CIFAR-10 binary
+format.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import tensorflow.compat.v1 as tf
+
+# The tests build TF1 graphs, as the scripts do: the one place they say so.
+tf.disable_v2_behavior()
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE_DIR = os.path.join(REPO, 'cifar10')
+
+# Small generated sets keep the suite fast; the scripts cycle through them.
+RECORDS_PER_FILE = 1000
+
+
+def script_env():
+  """Environment for the scripts run by the tests."""
+  env = dict(os.environ)
+  env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
+  env['PYTHONUNBUFFERED'] = '1'
+  return env
+
+
+def run_module(module, *args, timeout=300, cwd=None, check=True):
+  """Runs `python -m cifar10.<module> args...` and returns CompletedProcess.
+
+  stdout and stderr are text; on failure (with check) both are shown.
+  """
+  cmd = [sys.executable, '-m', 'cifar10.' + module] + [str(a) for a in args]
+  proc = subprocess.run(cmd, cwd=cwd or REPO, env=script_env(),
+                        capture_output=True, text=True, timeout=timeout)
+  if check and proc.returncode != 0:
+    raise AssertionError('%s exited %d\n--- stdout\n%s\n--- stderr\n%s' % (
+        ' '.join(cmd), proc.returncode, proc.stdout, proc.stderr[-5000:]))
+  return proc
+
+
+@pytest.fixture(scope='session')
+def synthetic_data_dir(tmp_path_factory):
+  """A --data_dir holding a generated 'cifar-10-batches-bin' (1000 records
+  per file, seed 0)."""
+  from cifar10 import cifar10_synthetic  # pylint: disable=g-import-not-at-top
+  data_dir = str(tmp_path_factory.mktemp('cifar10_data'))
+  cifar10_synthetic.write_data_set(data_dir, RECORDS_PER_FILE, seed=0)
+  return data_dir
+
+
+@pytest.fixture(scope='session')
+def trained_dir(tmp_path_factory, synthetic_data_dir):
+  """A --train_dir after 300 steps of cifar10_train on the synthetic set.
+
+  Returns:
+    dict with 'train_dir', 'data_dir' and the trainer's 'stdout'.
+  """
+  train_dir = str(tmp_path_factory.mktemp('cifar10_train'))
+  proc = run_module('cifar10_train', '--data_dir=' + synthetic_data_dir,
+                    '--train_dir=' + train_dir, '--max_steps=300',
+                    '--log_frequency=50', timeout=600)
+  return {'train_dir': train_dir, 'data_dir': synthetic_data_dir,
+          'stdout': proc.stdout, 'stderr': proc.stderr}
