@@ -43,7 +43,9 @@ from __future__ import division
 from __future__ import print_function
 
 import os
+import signal
 import sys
+import threading
 
 if __package__ in (None, ''):
   # Run as `cd cifar10 && python cifar10_train.py`: import this directory as
@@ -130,6 +132,40 @@ class LoggerHook(tf.train.SessionRunHook):
       sys.stdout.flush()
 
 
+class StopOnSignalHook(tf.train.SessionRunHook):
+  """Turns SIGINT and SIGTERM into a clean stop after the current step.
+
+  The session then closes normally: the checkpoint hook writes a final
+  checkpoint and the queue threads are stopped, instead of the process dying
+  mid-step. A second signal interrupts at once.
+  """
+
+  SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+  def __init__(self):
+    self.received = None
+    self._previous = {}
+
+  def install(self):
+    """Installs the handlers (only the main thread may)."""
+    if threading.current_thread() is threading.main_thread():
+      self._previous = {s: signal.signal(s, self._handle)
+                        for s in self.SIGNALS}
+
+  def uninstall(self):
+    for signum, handler in self._previous.items():
+      signal.signal(signum, handler)
+    self._previous = {}
+
+  def _handle(self, signum, frame):  # pylint: disable=unused-argument
+    self.received = signal.Signals(signum).name
+    self.uninstall()  # A second signal takes the default action.
+
+  def after_run(self, run_context, run_values):
+    if self.received:
+      run_context.request_stop()
+
+
 def session_config(log_device_placement, allow_soft_placement=False):
   """Returns the ConfigProto both trainers use.
 
@@ -165,6 +201,8 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     save_summaries_steps: write summaries every this many steps.
   """
   logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  stopper = StopOnSignalHook()
+  stopper.install()
   try:
     # The NaN check comes first among the hooks (chief-only hooks run before
     # the others): a diverged step then stops training before the checkpoint
@@ -172,7 +210,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     with tf.train.MonitoredTrainingSession(
         checkpoint_dir=train_dir,
         chief_only_hooks=[tf.train.NanTensorHook(loss)],
-        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger],
+        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger, stopper],
         save_checkpoint_steps=save_checkpoint_steps,
         save_checkpoint_secs=None if save_checkpoint_steps else 600,
         save_summaries_steps=save_summaries_steps,
@@ -184,6 +222,12 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         'Model diverged with loss = NaN at step %d; stopped without saving '
         'that step. The last good checkpoint in %s is kept.'
         % (logger.step, train_dir))
+  finally:
+    stopper.uninstall()
+  if stopper.received:
+    print('%s received: stopped after step %d and saved the checkpoint at '
+          'global step %d in %s. Run again to resume.' % (
+              stopper.received, logger.step, logger.step + 1, train_dir))
 
 
 def move_aside(train_dir):
