@@ -134,6 +134,32 @@ def _strip_tower_prefix(name):
   return re.sub('%s_[0-9]*/' % TOWER_NAME, '', name)
 
 
+def tower_scalar_summary(name, value):
+  """Adds a scalar summary tagged `name` less any 'tower_N/' prefix.
+
+  tf.summary.scalar would put the current name scope (tower_N/ in the
+  multi-GPU trainer) back in front of the tag; the raw op takes the tag as
+  given, so every tower reports under the single-device names.
+
+  Args:
+    name: str, the tag, possibly with a tower prefix.
+    value: scalar Tensor.
+  """
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.ScalarSummary(
+      tags=_strip_tower_prefix(name), values=value))
+
+
+def tower_histogram_summary(name, values):
+  """Adds a histogram summary tagged `name` less any 'tower_N/' prefix.
+
+  Args:
+    name: str, the tag, possibly with a tower prefix.
+    values: Tensor of any shape.
+  """
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.HistogramSummary(
+      tag=_strip_tower_prefix(name), values=values))
+
+
 def _activation_summary(x):
   """Helper to create summaries for activations.
 
@@ -147,10 +173,8 @@ def _activation_summary(x):
   """
   # Remove 'tower_[0-9]/' from the name in case this is a multi-GPU training
   # session. This helps the clarity of presentation on tensorboard.
-  tensor_name = _strip_tower_prefix(x.op.name)
-  tf.summary.histogram(tensor_name + '/activations', x)
-  tf.summary.scalar(tensor_name + '/sparsity',
-                    tf.nn.zero_fraction(x))
+  tower_histogram_summary(x.op.name + '/activations', x)
+  tower_scalar_summary(x.op.name + '/sparsity', tf.nn.zero_fraction(x))
 
 
 def _variable_on_cpu(name, shape, initializer, dtype=tf.float32):
@@ -406,9 +430,8 @@ def _add_loss_summaries(total_loss):
     # Name each loss as '<name>_raw' and name the moving average version of
     # the loss as the original loss name. (The original's ' (raw)' is not a
     # legal summary name.)
-    name = _strip_tower_prefix(l.op.name)
-    tf.summary.scalar(name + '_raw', l)
-    tf.summary.scalar(name, loss_averages.average(l))
+    tower_scalar_summary(l.op.name + '_raw', l)
+    tower_scalar_summary(l.op.name, loss_averages.average(l))
 
   return loss_averages_op
 
