@@ -29,6 +29,7 @@ setuptools.setup(
         'tensorboard>=2.21,<2.22',
         'numpy>=2.0,<3',
         'six>=1.16,<2',
+        'absl-py>=2.0,<3',
     ],
     entry_points={
         'console_scripts': [

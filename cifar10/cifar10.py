@@ -53,6 +53,7 @@ import os
 import re
 import sys
 
+from absl import app
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_download
@@ -115,14 +116,17 @@ def run_main(main):
   The one place where the scripts turn TensorFlow 2 behaviour off.
 
   Args:
-    main: function taking argv, as for tf.app.run.
+    main: function taking argv, as for absl.app.run.
   """
   logger = tf.get_logger()
   logger.addFilter(_DeprecationFilter())
   tf.disable_v2_behavior()
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
-  tf.app.run(main)
+  # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
+  # --max_step=10 would otherwise be ignored) and reports a bad flag value in
+  # one line instead of a traceback.
+  app.run(main)
 
 
 def _flag_or(value, name):
@@ -429,9 +433,10 @@ def _add_loss_summaries(total_loss):
   for l in losses + [total_loss]:
     # Name each loss as '<name>_raw' and name the moving average version of
     # the loss as the original loss name. (The original's ' (raw)' is not a
-    # legal summary name.)
+    # legal summary name.) The average is read after this step's update.
     tower_scalar_summary(l.op.name + '_raw', l)
-    tower_scalar_summary(l.op.name, loss_averages.average(l))
+    with tf.control_dependencies([loss_averages_op]):
+      tower_scalar_summary(l.op.name, tf.identity(loss_averages.average(l)))
 
   return loss_averages_op
 
@@ -457,7 +462,7 @@ def learning_rate(global_step, examples_per_step):
                                   decay_steps,
                                   LEARNING_RATE_DECAY_FACTOR,
                                   staircase=True)
-  tf.summary.scalar('learning_rate', lr)
+  tower_scalar_summary('learning_rate', lr)
   return lr
 
 
@@ -475,14 +480,15 @@ def apply_gradients(opt, grads, global_step):
   """
   apply_gradient_op = opt.apply_gradients(grads, global_step=global_step)
 
-  # Add histograms for trainable variables.
+  # Add histograms for trainable variables. (tf.summary.histogram would tag
+  # them 'conv1/weights_1': the variable already owns the name.)
   for var in tf.trainable_variables():
-    tf.summary.histogram(var.op.name, var)
+    tower_histogram_summary(var.op.name, var)
 
   # Add histograms for gradients.
   for grad, var in grads:
     if grad is not None:
-      tf.summary.histogram(var.op.name + '/gradients', grad)
+      tower_histogram_summary(var.op.name + '/gradients', grad)
 
   # Track the moving averages of all trainable variables. They are updated
   # after the step, so that they average the weights the step produced.

@@ -1,0 +1,300 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""End-to-end runs of cifar10_train, cifar10_eval and cifar10_synthetic.
+
+The three ways of running them are each used for real work here: the
+tutorial's `cd cifar10 && python cifar10_train.py`, `python -m
+cifar10.cifar10_train` from the repository root, and the console scripts
+installed by `pip install .`.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10
+from cifar10 import cifar10_eval
+from conftest import PACKAGE_DIR, RECORDS_PER_FILE, run_module, script_env
+
+LOG_LINE = re.compile(
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: step (\d+), loss = (\d+\.\d\d) '
+    r'\((\d+\.\d) examples/sec; (\d+\.\d{3}) sec/batch\)$', re.M)
+PRECISION_LINE = re.compile(
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: precision @ 1 = (\d\.\d{3})$',
+    re.M)
+
+# Chance is 0.1. 300 steps on the synthetic set reach about 0.95 here (seed
+# 0, measured several times); the threshold leaves a wide margin.
+MIN_PRECISION = 0.6
+
+
+def _precision(stdout):
+  found = PRECISION_LINE.findall(stdout)
+  assert len(found) == 1, stdout
+  return float(found[0])
+
+
+def _eval_args(trained_dir, eval_dir):
+  return ['--data_dir=' + trained_dir['data_dir'],
+          '--checkpoint_dir=' + trained_dir['train_dir'],
+          '--eval_dir=' + str(eval_dir), '--run_once',
+          '--num_examples=%d' % RECORDS_PER_FILE]
+
+
+def _copy_train_dir(trained_dir, tmp_path):
+  copy = str(tmp_path / 'train')
+  shutil.copytree(trained_dir['train_dir'], copy)
+  return copy
+
+
+def test_train_prints_the_tutorials_lines(trained_dir):
+  out = trained_dir['stdout']
+  assert ('Filling queue with 20000 CIFAR images before starting to train. '
+          'This will take a few minutes.\n') in out
+  steps = [(int(s), float(l)) for s, l, _, _ in LOG_LINE.findall(out)]
+  assert [s for s, _ in steps] == [0, 50, 100, 150, 200, 250]
+  assert 4.5 < steps[0][1] < 4.8  # The tutorial: "step 0, loss = 4.68".
+  assert steps[-1][1] < steps[0][1] - 1.0
+  assert 'SYNTHETIC DATA: %s' % os.path.join(
+      trained_dir['data_dir'], 'cifar-10-batches-bin') in trained_dir['stderr']
+  assert tf.train.latest_checkpoint(trained_dir['train_dir']).endswith(
+      'model.ckpt-300')
+
+
+def test_checkpoint_holds_the_tutorials_names(trained_dir):
+  names = dict(tf.train.list_variables(trained_dir['train_dir']))
+  layers = ['conv1', 'conv2', 'local3', 'local4', 'softmax_linear']
+  expected = {'global_step'}
+  for layer in layers:
+    for kind in ('weights', 'biases'):
+      expected.add('%s/%s' % (layer, kind))
+      expected.add('%s/%s/ExponentialMovingAverage' % (layer, kind))
+  assert expected <= set(names)
+  assert names['local3/weights'] == [2304, 384]
+
+
+def test_eval_run_once_is_well_above_chance(trained_dir, tmp_path):
+  # The console script, as installed by `pip install .`.
+  assert shutil.which('cifar10_eval'), (
+      'console scripts are missing: run `pip install .` first')
+  proc = subprocess.run(['cifar10_eval'] + _eval_args(trained_dir, tmp_path),
+                        env=script_env(), capture_output=True, text=True,
+                        timeout=300, check=True)
+  assert _precision(proc.stdout) > MIN_PRECISION
+
+
+def _independent_precision(trained_dir, num_examples):
+  """Precision @ 1 of the EMA weights on the first test images, by numpy
+  decoding and a graph fed from a placeholder (no queues)."""
+  path = os.path.join(trained_dir['data_dir'], 'cifar-10-batches-bin',
+                      'test_batch.bin')
+  records = np.fromfile(path, np.uint8).reshape(-1, 3073)[:num_examples]
+  labels = records[:, 0].astype(np.int32)
+  images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+  images = images[:, 4:28, 4:28, :].astype(np.float32)
+  images = (images - images.mean(axis=(1, 2, 3), keepdims=True)) / (
+      images.std(axis=(1, 2, 3), keepdims=True))
+  reader = tf.train.load_checkpoint(trained_dir['train_dir'])
+  with tf.Graph().as_default():
+    logits = cifar10.inference(tf.constant(images))
+    assigns = [v.assign(reader.get_tensor(
+        v.op.name + '/ExponentialMovingAverage'))
+               for v in tf.trainable_variables()]
+    with tf.Session() as sess:
+      sess.run(assigns)
+      predictions = sess.run(logits).argmax(axis=1)
+  return np.sum(predictions == labels) / num_examples
+
+
+def test_eval_restores_averages_and_scores_each_image_once(trained_dir,
+                                                          tmp_path):
+  # 1000 images in batches of 128: the last batch is partial, and nothing is
+  # scored twice (the original scored 1024 predictions here).
+  precision = cifar10_eval.evaluate(
+      trained_dir['train_dir'], str(tmp_path), eval_data='test',
+      num_examples=RECORDS_PER_FILE, run_once=True,
+      data_dir=trained_dir['data_dir'], batch_size=128, use_fp16=False)
+  assert precision == pytest.approx(
+      _independent_precision(trained_dir, RECORDS_PER_FILE), abs=1.5e-3)
+
+
+def test_eval_rejects_more_examples_than_the_data_has(trained_dir, tmp_path):
+  proc = run_module('cifar10_eval', *_eval_args(trained_dir, tmp_path),
+                    '--num_examples=1001', check=False)
+  assert proc.returncode == 1
+  assert ('cifar10_eval: error: --num_examples=1001 but the test set in %s '
+          'has 1000 images; pass --num_examples=1000 or less.'
+          % os.path.join(trained_dir['data_dir'], 'cifar-10-batches-bin')
+         ) in proc.stderr
+
+
+def test_eval_without_checkpoint(synthetic_data_dir, tmp_path):
+  empty = tmp_path / 'no_checkpoints'
+  empty.mkdir()
+  proc = run_module('cifar10_eval', '--data_dir=' + synthetic_data_dir,
+                    '--checkpoint_dir=%s' % empty,
+                    '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+                    '--num_examples=100', check=False)
+  assert proc.returncode == 1
+  assert 'No checkpoint file found in %s\n' % empty in proc.stdout
+
+
+def test_resume_the_tutorials_way(trained_dir, tmp_path):
+  """`cd cifar10 && python cifar10_train.py` continues from step 300 and
+  keeps every file that was there."""
+  train_dir = _copy_train_dir(trained_dir, tmp_path)
+  before = set(os.listdir(train_dir))
+  proc = subprocess.run(
+      [sys.executable, 'cifar10_train.py',
+       '--data_dir=' + trained_dir['data_dir'], '--train_dir=' + train_dir,
+       '--max_steps=310', '--log_frequency=5'],
+      cwd=PACKAGE_DIR, env=script_env(), capture_output=True, text=True,
+      timeout=300, check=True)
+  steps = [int(s) for s, _, _, _ in LOG_LINE.findall(proc.stdout)]
+  assert steps == [300, 305]
+  assert before <= set(os.listdir(train_dir))
+  assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-310')
+  reader = tf.train.load_checkpoint(train_dir)
+  assert reader.get_tensor('global_step') == 310
+
+
+def test_fresh_start_moves_the_old_run_aside(trained_dir, tmp_path):
+  train_dir = _copy_train_dir(trained_dir, tmp_path)
+  before = sorted(os.listdir(train_dir))
+  proc = run_module('cifar10_train', '--data_dir=' + trained_dir['data_dir'],
+                    '--train_dir=' + train_dir, '--max_steps=1',
+                    '--fresh_start')
+  moved = [d for d in os.listdir(str(tmp_path)) if d.startswith('train.old-')]
+  assert len(moved) == 1
+  assert '--fresh_start: moved %s to %s' % (
+      train_dir, tmp_path / moved[0]) in proc.stdout
+  assert sorted(os.listdir(str(tmp_path / moved[0]))) == before
+  assert [int(s) for s, _, _, _ in LOG_LINE.findall(proc.stdout)] == [0]
+  assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-1')
+
+
+def test_offline_archive_fp16_train_and_eval(tmp_path):
+  """The synthetic archive command, a file:// --data_url through the real
+  download path, and --use_fp16 through training and evaluation."""
+  archive = tmp_path / 'cifar-10-synthetic-binary.tar.gz'
+  proc = run_module('cifar10_synthetic', '--archive=%s' % archive,
+                    '--records_per_file=200', '--seed=3')
+  assert 'Wrote a SYNTHETIC CIFAR-10-format data set' in proc.stdout
+  data_dir, train_dir = tmp_path / 'data', tmp_path / 'train'
+  proc = run_module('cifar10_train', '--data_dir=%s' % data_dir,
+                    '--data_url=file://%s' % archive,
+                    '--train_dir=%s' % train_dir, '--use_fp16',
+                    '--batch_size=32', '--max_steps=20', '--log_frequency=10')
+  assert 'Successfully downloaded cifar-10-synthetic-binary.tar.gz' in (
+      proc.stdout)
+  assert len(LOG_LINE.findall(proc.stdout)) == 2
+  assert sorted(os.listdir(str(data_dir / 'cifar-10-batches-bin'))) == [
+      'SYNTHETIC_DATA.txt', 'batches.meta.txt', 'data_batch_1.bin',
+      'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin',
+      'data_batch_5.bin', 'test_batch.bin']
+  assert dict(tf.train.list_variables(str(train_dir)))[
+      'conv1/weights'] == [5, 5, 3, 64]
+  proc = run_module('cifar10_eval', '--data_dir=%s' % data_dir,
+                    '--checkpoint_dir=%s' % train_dir, '--use_fp16',
+                    '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+                    '--num_examples=200', '--batch_size=64')
+  assert 0.0 <= _precision(proc.stdout) <= 1.0
+
+
+def _closed_port():
+  with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    return s.getsockname()[1]
+
+
+@pytest.mark.parametrize('module,args,message', [
+    ('cifar10_train', ['--batch_size=0'],
+     'flag --batch_size=0: 0 is not a positive integer'),
+    ('cifar10_train', ['--max_steps=-5'],
+     'flag --max_steps=-5: -5 is not a positive integer'),
+    ('cifar10_train', ['--max_step=10'], 'Unknown command line flag'),
+    ('cifar10_eval', ['--eval_data=validation'],
+     'flag --eval_data=validation: value should be one of <test|train_eval>'),
+    ('cifar10_eval', ['--run_once=maybe'],
+     "flag --run_once=maybe: ('Non-boolean argument to boolean flag', "
+     "'maybe')"),
+])
+def test_bad_flags_are_rejected_before_any_work(module, args, message,
+                                                tmp_path):
+  proc = run_module(module, '--data_dir=%s' % tmp_path, *args, check=False)
+  assert proc.returncode == 1
+  assert 'FATAL Flags parsing error: ' + message in proc.stderr
+  assert 'Traceback' not in proc.stderr
+  assert os.listdir(str(tmp_path)) == []  # Nothing downloaded or written.
+
+
+def test_boolean_flags_parse_false(trained_dir, tmp_path):
+  """--run_once=false means false: the evaluator keeps waiting."""
+  log = tmp_path / 'eval.log'
+  with open(str(log), 'w') as out:
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'cifar10.cifar10_eval',
+         '--data_dir=' + trained_dir['data_dir'],
+         '--checkpoint_dir=%s' % (tmp_path / 'none'), '--run_once=false',
+         '--num_examples=%d' % RECORDS_PER_FILE,
+         '--eval_dir=%s' % (tmp_path / 'eval'), '--eval_interval_secs=1'],
+        env=script_env(), stdout=out, stderr=subprocess.STDOUT)
+    try:
+      deadline = time.time() + 60
+      while log.read_text().count('No checkpoint file found') < 3:
+        assert proc.poll() is None, log.read_text()
+        assert time.time() < deadline, log.read_text()
+        time.sleep(0.5)
+    finally:
+      proc.kill()
+      proc.wait()
+  assert 'No checkpoint file found in %s; waiting for one' % (
+      tmp_path / 'none') in log.read_text()
+
+
+def test_no_network_says_how_to_put_the_data_in_place(tmp_path):
+  url = 'http://127.0.0.1:%d/cifar-10-binary.tar.gz' % _closed_port()
+  proc = run_module('cifar10_train', '--data_dir=%s' % tmp_path,
+                    '--data_url=' + url, '--train_dir=%s' % (tmp_path / 't'),
+                    check=False, timeout=120)
+  assert proc.returncode == 1
+  error = proc.stderr[proc.stderr.index('cifar10_train: error:'):]
+  assert url in error and 'cifar-10-batches-bin' in error
+  assert 'cifar10_synthetic' in error and '--data_url' in error
+  assert 'Traceback' not in proc.stderr
+  assert not (tmp_path / 't').exists()
+
+
+def test_bad_data_file_is_named(synthetic_data_dir, tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(synthetic_data_dir, str(data_dir))
+  bad = data_dir / 'cifar-10-batches-bin' / 'data_batch_3.bin'
+  with open(str(bad), 'r+b') as f:
+    f.seek(3073 * 7)
+    f.write(bytes([200]))
+  proc = run_module('cifar10_train', '--data_dir=%s' % data_dir,
+                    '--train_dir=%s' % (tmp_path / 't'), check=False)
+  assert proc.returncode == 1
+  assert ('cifar10_train: error: Data file %s has label 200 in record 7 '
+          '(labels are 0-9)' % bad) in proc.stderr
+  assert 'Traceback' not in proc.stderr
