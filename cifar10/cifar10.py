@@ -412,7 +412,7 @@ def loss(logits, labels, scope=None):
   return tf.add_n(tf.get_collection('losses', scope), name='total_loss')
 
 
-def _add_loss_summaries(total_loss):
+def _add_loss_summaries(total_loss, losses=None):
   """Add summaries for losses in CIFAR-10 model.
 
   Generates moving average for all losses and associated summaries for
@@ -420,12 +420,15 @@ def _add_loss_summaries(total_loss):
 
   Args:
     total_loss: Total loss from loss().
+    losses: the loss terms total_loss adds up; default the 'losses'
+      collection. (The multi-GPU trainer passes their means over the towers.)
   Returns:
     loss_averages_op: op for generating moving averages of losses.
   """
   # Compute the moving average of all individual losses and the total loss.
   loss_averages = tf.train.ExponentialMovingAverage(0.9, name='avg')
-  losses = tf.get_collection('losses')
+  if losses is None:
+    losses = tf.get_collection('losses')
   loss_averages_op = loss_averages.apply(losses + [total_loss])
 
   # Attach a scalar summary to all individual losses and the total loss; do the

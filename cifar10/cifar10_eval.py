@@ -137,7 +137,12 @@ def eval_once(saver, summary_writer, top_k_op, summary_op, global_step,
     float, the precision @ 1.
   """
   with tf.Session(config=config) as sess:
-    saver.restore(sess, checkpoint_path)
+    try:
+      saver.restore(sess, checkpoint_path)
+    except ValueError as e:
+      # Saver.restore checks that the files exist before it reads them:
+      # training may have rotated the checkpoint away since it was named.
+      raise tf.errors.NotFoundError(None, None, str(e))
     # The input's epoch counter starts again: every checkpoint sees one pass.
     sess.run(local_init_op)
     step = sess.run(global_step)
@@ -165,15 +170,65 @@ def eval_once(saver, summary_writer, top_k_op, summary_op, global_step,
   return precision
 
 
-def _restore_error(checkpoint_path, error):
-  """Turns a failed restore into a short message naming the checkpoint."""
+def _reason(error):
+  """The line of a TensorFlow error message that says what went wrong."""
+  lines = [l.strip() for l in error.message.split('\n')]
+  for line in lines:
+    # Skip the headers ("Graph execution error:") and where the op was built.
+    if line and not line.endswith(':') and not line.startswith(
+        ('Detected at node', 'Node:', 'File ', '[[')):
+      return line
+  return lines[0]
+
+
+def _mismatch(checkpoint_path, var_list):
+  """Says which variable the checkpoint lacks or holds in another shape.
+
+  Args:
+    checkpoint_path: the checkpoint.
+    var_list: dict of checkpoint name to the model's Variable.
+
+  Returns:
+    str, the first mismatch, or None if every variable fits.
+  """
+  try:
+    reader = tf.train.load_checkpoint(checkpoint_path)
+  except tf.errors.OpError as e:
+    return _reason(e)
+  shapes = reader.get_variable_to_shape_map()
+  dtypes = reader.get_variable_to_dtype_map()
+  for name, var in sorted(var_list.items()):
+    if name not in shapes:
+      return 'it has no %s' % name
+    model = (var.dtype.base_dtype.name, var.shape.as_list())
+    if (dtypes[name].name, shapes[name]) != model:
+      return '%s is %s %s there, %s %s in the model' % (
+          (name, dtypes[name].name, shapes[name]) + model)
+  return None
+
+
+def _restore_error(checkpoint_path, error, var_list):
+  """Turns a failed evaluation into a short message naming the checkpoint.
+
+  Returns:
+    An EvalError, or None if training deleted the checkpoint before it could
+    be read (checkpoints rotate): that is not an error.
+  """
   if isinstance(error, tf.errors.NotFoundError) and not tf.train.checkpoint_exists(
       checkpoint_path):
     return None  # Rotated away by training while we waited: not an error.
-  return EvalError(
-      'Cannot restore %s into the CIFAR-10 model: %s. Is it a checkpoint of '
-      'this model (same --use_fp16)?' % (
-          checkpoint_path, error.message.strip().split('\n')[0]))
+  mismatch = _mismatch(checkpoint_path, var_list)
+  if mismatch:
+    return EvalError(
+        'Cannot restore %s into the CIFAR-10 model: %s. Is it a checkpoint of '
+        'this model (same --use_fp16)?' % (checkpoint_path, mismatch))
+  # The weights fit, so evaluating them failed: e.g. the activation
+  # histograms reject the NaN or infinite values of a diverged model.
+  reason = _reason(error)
+  if 'Nan' in reason or 'Infinity' in reason:
+    reason += ('; the model diverged before this checkpoint: evaluate an '
+               'earlier one')
+  return EvalError('Evaluating %s failed: %s.' % (checkpoint_path, reason))
 
 
 def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
@@ -248,7 +303,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
                                 num_examples, config)
         except (tf.errors.NotFoundError,
                 tf.errors.InvalidArgumentError) as e:
-          error = _restore_error(checkpoint_path, e)
+          error = _restore_error(checkpoint_path, e, variables_to_restore)
           if error:
             raise error
           print('%s was deleted before it could be read; skipping it.'

@@ -73,6 +73,12 @@ tf.app.flags.DEFINE_boolean('log_device_placement', False,
 tf.app.flags.DEFINE_integer('log_frequency', 10,
                             """How often to log results to the console.""",
                             lower_bound=1)
+tf.app.flags.DEFINE_integer('save_checkpoint_steps', 0,
+                            """Save a checkpoint every this many steps; 0 """
+                            """keeps the tutorial's every 10 minutes """
+                            """(cifar10_multi_gpu_train.py: every 1000 """
+                            """steps). One is always saved at the end.""",
+                            lower_bound=0)
 tf.app.flags.DEFINE_boolean('fresh_start', False,
                             """Start from step 0: move an existing """
                             """--train_dir aside to <train_dir>.old-<time> """
@@ -81,6 +87,10 @@ tf.app.flags.DEFINE_boolean('fresh_start', False,
 
 class DivergedError(RuntimeError):
   """The loss became NaN; training stopped before saving the bad weights."""
+
+
+class TrainDirError(RuntimeError):
+  """--train_dir cannot be written: read-only, full, or not a directory."""
 
 
 class LoggerHook(tf.train.SessionRunHook):
@@ -206,7 +216,8 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
   try:
     # The NaN check comes first among the hooks (chief-only hooks run before
     # the others): a diverged step then stops training before the checkpoint
-    # hook could save its weights.
+    # hook could save its weights. A checkpoint saved just before it holds the
+    # weights that gave the NaN; forget_checkpoints_from() drops it.
     with tf.train.MonitoredTrainingSession(
         checkpoint_dir=train_dir,
         chief_only_hooks=[tf.train.NanTensorHook(loss)],
@@ -217,17 +228,58 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         config=config) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
+  except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
+          tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError) as e:
+    # A read-only, full or size-limited (EFBIG: OutOfRange) train_dir fails
+    # the op writing a checkpoint, the graph or an event file, and its
+    # message names the file; an error naming no file there is not ours.
+    lines = [l.strip() for l in e.message.split('\n') if train_dir in l]
+    if not lines:
+      raise
+    raise TrainDirError(
+        'Cannot write to --train_dir=%s: %s. Free space or choose a writable '
+        'directory; the checkpoints already there are kept.' % (train_dir,
+                                                                 lines[0]))
   except tf.train.NanLossDuringTrainingError:
+    kept = forget_checkpoints_from(train_dir, logger.step)
     raise DivergedError(
-        'Model diverged with loss = NaN at step %d; stopped without saving '
-        'that step. The last good checkpoint in %s is kept.'
-        % (logger.step, train_dir))
+        'Model diverged with loss = NaN at step %d; stopped. %s' % (
+            logger.step,
+            'The latest checkpoint is now %s, the last one saved before that '
+            'step.' % kept if kept else
+            'There is no checkpoint from before that step in %s.' % train_dir))
   finally:
     stopper.uninstall()
   if stopper.received:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, logger.step + 1, train_dir))
+
+
+def forget_checkpoints_from(train_dir, step):
+  """Points the checkpoint index at the newest checkpoint before `step`.
+
+  The checkpoint hook saves after a step's update, so a checkpoint of global
+  step `step` holds the very weights whose loss was NaN at that step. Its
+  files stay; only the index stops naming it, so that resuming and
+  cifar10_eval.py both use the last good weights.
+
+  Args:
+    train_dir: the directory holding the checkpoints and their index.
+    step: the global step whose loss was NaN.
+
+  Returns:
+    The path of the newest checkpoint before `step`, or None if there is none.
+  """
+  state = tf.train.get_checkpoint_state(train_dir)
+  if not state:
+    return None
+  paths = list(state.all_model_checkpoint_paths) or [
+      state.model_checkpoint_path]
+  good = [p for p in paths if int(p.rsplit('-', 1)[-1]) < step]
+  if good and good[-1] != state.model_checkpoint_path:
+    tf.train.update_checkpoint_state(train_dir, good[-1], good)
+  return good[-1] if good else None
 
 
 def move_aside(train_dir):
@@ -246,7 +298,8 @@ def move_aside(train_dir):
 
 
 def train(train_dir, max_steps, log_frequency, log_device_placement=False,
-          data_dir=None, batch_size=None, use_fp16=None):
+          data_dir=None, batch_size=None, use_fp16=None,
+          save_checkpoint_steps=None):
   """Train CIFAR-10 for a number of steps.
 
   Args:
@@ -257,6 +310,8 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     batch_size: images per step; default --batch_size.
     use_fp16: build the model in float16; default --use_fp16.
+    save_checkpoint_steps: save every this many steps; None saves every 10
+      minutes.
   """
   batch_size = cifar10._flag_or(batch_size, 'batch_size')  # pylint: disable=protected-access
   with tf.Graph().as_default():
@@ -282,7 +337,8 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
 
     run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step=batch_size,
-                 config=session_config(log_device_placement))
+                 config=session_config(log_device_placement),
+                 save_checkpoint_steps=save_checkpoint_steps)
 
 
 def main(argv=None):  # pylint: disable=unused-argument
@@ -293,9 +349,10 @@ def main(argv=None):  # pylint: disable=unused-argument
       if backup:
         print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
     train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
-          FLAGS.log_device_placement)
+          FLAGS.log_device_placement,
+          save_checkpoint_steps=FLAGS.save_checkpoint_steps or None)
   except (cifar10_input.DataError, cifar10_download.DownloadError,
-          DivergedError) as e:
+          DivergedError, TrainDirError) as e:
     sys.exit('cifar10_train: error: %s' % e)
 
 
