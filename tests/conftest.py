@@ -19,6 +19,7 @@ format.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,14 @@ tf.disable_v2_behavior()
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_DIR = os.path.join(REPO, 'cifar10')
+
+# The lines the scripts print: the tutorial's formats, to the character.
+LOG_LINE = re.compile(
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: step (\d+), loss = (\d+\.\d\d) '
+    r'\((\d+\.\d) examples/sec; (\d+\.\d{3}) sec/batch\)$', re.M)
+PRECISION_LINE = re.compile(
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: precision @ 1 = (\d\.\d{3})$',
+    re.M)
 
 # Small generated sets keep the suite fast; the scripts cycle through them.
 RECORDS_PER_FILE = 1000

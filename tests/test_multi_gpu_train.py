@@ -31,14 +31,9 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_multi_gpu_train as multi
-from conftest import PACKAGE_DIR, RECORDS_PER_FILE, run_module, script_env
+from conftest import LOG_LINE, PACKAGE_DIR, PRECISION_LINE, RECORDS_PER_FILE
+from conftest import run_module, script_env
 
-LOG_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: step (\d+), loss = (\d+\.\d\d) '
-    r'\((\d+\.\d) examples/sec; (\d+\.\d{3}) sec/batch\)$', re.M)
-PRECISION_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: precision @ 1 = (\d\.\d{3})$',
-    re.M)
 
 # The machines here have no GPU.
 GPU_LINE = 'Found 0 GPUs; running 2 towers on the CPU (allow_soft_placement).'

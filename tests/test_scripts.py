@@ -21,7 +21,6 @@ installed by `pip install .`.
 """
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -34,14 +33,9 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_eval
-from conftest import PACKAGE_DIR, RECORDS_PER_FILE, run_module, script_env
+from conftest import LOG_LINE, PACKAGE_DIR, PRECISION_LINE, RECORDS_PER_FILE
+from conftest import run_module, script_env
 
-LOG_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: step (\d+), loss = (\d+\.\d\d) '
-    r'\((\d+\.\d) examples/sec; (\d+\.\d{3}) sec/batch\)$', re.M)
-PRECISION_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}: precision @ 1 = (\d\.\d{3})$',
-    re.M)
 
 # Chance is 0.1. 300 steps on the synthetic set reach about 0.95 here (seed
 # 0, measured several times); the threshold leaves a wide margin.
