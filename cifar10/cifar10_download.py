@@ -52,6 +52,8 @@ EXTRACTED_DIR = 'cifar-10-batches-bin'
 EXTRACTED_FILES = tuple(
     'data_batch_%d.bin' % i for i in range(1, 6)) + ('test_batch.bin',)
 RECORD_BYTES = 3073  # A label byte and a 32x32x3 image; no header or footer.
+# Marks a directory written by cifar10_synthetic (see cifar10_input).
+SYNTHETIC_MARKER = 'SYNTHETIC_DATA.txt'
 
 _CHUNK_BYTES = 1 << 20
 # Without a timeout a stalled server would hang the tutorial forever.
@@ -292,8 +294,22 @@ def download_and_extract(dest_directory, data_url=DATA_URL, retries=3,
   """
   out = sys.stdout if out is None else out
   data_dir = os.path.join(dest_directory, EXTRACTED_DIR)
-  if extracted_files_present(dest_directory):
+  bad = _bad_extracted_files(dest_directory)
+  if not bad:
     return data_dir
+  damaged = ''
+  if os.path.isdir(data_dir):
+    # A deleted or truncated file is replaced from the archive. Say which, so
+    # that a download that then fails still names the file that needs it.
+    damaged = '%s: missing, empty or not whole %d-byte records. ' % (
+        ', '.join(os.path.join(data_dir, n) for n in bad), RECORD_BYTES)
+    if os.path.exists(os.path.join(data_dir, SYNTHETIC_MARKER)):
+      # Never mix the real set into a synthetic one (or the other way).
+      raise DownloadError(
+          '%sThis is a synthetic set: write it again with `python -m '
+          'cifar10.cifar10_synthetic --data_dir=%s`.' % (damaged,
+                                                        dest_directory))
+    out.write('%sExtracting the data set again.\n' % damaged)
   parsed = urllib.parse.urlparse(data_url)
   filename = posixpath.basename(urllib.parse.unquote(parsed.path))
   if parsed.scheme not in _SCHEMES or not filename:
@@ -304,7 +320,12 @@ def download_and_extract(dest_directory, data_url=DATA_URL, retries=3,
   if not os.path.isdir(dest_directory):
     os.makedirs(dest_directory)
   archive_path = os.path.join(dest_directory, filename)
-  if not _usable_archive(archive_path, out):
-    _download(data_url, archive_path, retries, retry_wait_secs, out)
-  _extract(archive_path, dest_directory)
+  try:
+    if not _usable_archive(archive_path, out):
+      _download(data_url, archive_path, retries, retry_wait_secs, out)
+    _extract(archive_path, dest_directory)
+  except DownloadError as e:
+    if damaged:
+      raise DownloadError(damaged + str(e))
+    raise
   return data_dir

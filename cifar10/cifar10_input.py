@@ -44,6 +44,8 @@ import os
 import numpy as np
 import tensorflow.compat.v1 as tf
 
+from cifar10 import cifar10_download
+
 # Process images of this size. Note that this differs from the original CIFAR
 # image size of 32 x 32. If one alters this number, then the entire model
 # architecture will change and any model would need to be retrained.
@@ -76,7 +78,7 @@ TEST_FILES = ('test_batch.bin',)
 
 # A file of this name marks a directory written by cifar10_synthetic, so that
 # no run on generated data can pass for a run on CIFAR-10.
-SYNTHETIC_MARKER = 'SYNTHETIC_DATA.txt'
+SYNTHETIC_MARKER = cifar10_download.SYNTHETIC_MARKER
 
 
 class DataError(ValueError):

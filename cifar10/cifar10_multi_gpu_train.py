@@ -413,7 +413,7 @@ def main(argv=None):  # pylint: disable=unused-argument
           FLAGS.num_gpus, FLAGS.log_device_placement,
           save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
   except (cifar10_input.DataError, cifar10_download.DownloadError,
-          cifar10_train.DivergedError) as e:
+          cifar10_train.DivergedError, cifar10_train.TrainDirError) as e:
     sys.exit('cifar10_multi_gpu_train: error: %s' % e)
 
 

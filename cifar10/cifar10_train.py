@@ -211,6 +211,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     save_summaries_steps: write summaries every this many steps.
   """
   logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  # The default saver's, but the index names checkpoints relative to
+  # train_dir: absolute names would still point at the old place once the
+  # directory is moved (--fresh_start) or copied.
+  saver = tf.train.Saver(sharded=True, allow_empty=True,
+                         save_relative_paths=True)
   stopper = StopOnSignalHook()
   stopper.install()
   try:
@@ -220,6 +225,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     # weights that gave the NaN; forget_checkpoints_from() drops it.
     with tf.train.MonitoredTrainingSession(
         checkpoint_dir=train_dir,
+        scaffold=tf.train.Scaffold(saver=saver),
         chief_only_hooks=[tf.train.NanTensorHook(loss)],
         hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger, stopper],
         save_checkpoint_steps=save_checkpoint_steps,
@@ -278,7 +284,10 @@ def forget_checkpoints_from(train_dir, step):
       state.model_checkpoint_path]
   good = [p for p in paths if int(p.rsplit('-', 1)[-1]) < step]
   if good and good[-1] != state.model_checkpoint_path:
-    tf.train.update_checkpoint_state(train_dir, good[-1], good)
+    # Written relative to train_dir, as the saver does (see run_training).
+    relative = [os.path.relpath(p, train_dir) if os.path.isabs(train_dir)
+                else p for p in good]
+    tf.train.update_checkpoint_state(train_dir, relative[-1], relative)
   return good[-1] if good else None
 
 

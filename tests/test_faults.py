@@ -1,0 +1,720 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""Faults: training and evaluation survive kills, restarts, concurrent use
+and bad data without losing work.
+
+Everything is done for real: the scripts run as subprocesses, get real
+signals (SIGKILL at random moments, SIGINT, SIGTERM), read and write real
+files, on real read-only and full filesystems (a read-only bind mount and a
+small tmpfs), and download from a real HTTP server on 127.0.0.1. Two test
+harnesses change no behaviour of the package, only what it is given:
+training with a NaN learning rate (the tutorial has no flag for it), and an
+evaluator whose restore waits until training has rotated the checkpoint away,
+so that "deleted between being named and being read" happens every time
+instead of by luck.
+
+The kills use a random seed, printed with every failure; set
+CIFAR10_FAULT_SEED to replay one. CIFAR10_SOAK=1 kills each trainer 20 times
+in a row instead of 3 (CIFAR10_SOAK=N: N times).
+"""
+
+import contextlib
+import glob
+import hashlib
+import http.server
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent import futures
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from conftest import REPO, RECORDS_PER_FILE, script_env
+
+TRAINERS = [('cifar10_train', [])]
+if os.path.exists(os.path.join(REPO, 'cifar10', 'cifar10_multi_gpu_train.py')):
+  TRAINERS.append(('cifar10_multi_gpu_train', ['--num_gpus=2']))
+
+_SOAK = int(os.environ.get('CIFAR10_SOAK', '0') or 0)
+KILLS = (20 if _SOAK == 1 else _SOAK) if _SOAK else 3
+SEED = int(os.environ.get('CIFAR10_FAULT_SEED', '0') or 0) or random.randrange(
+    1, 10**6)
+
+BATCH = 32
+SAVE_EVERY = 2  # --save_checkpoint_steps: kills often land mid-save.
+FINAL_STEPS = 40  # The last run trains this many steps past the kills.
+
+STEP_LINE = re.compile(r'^\S+ \S+: step (\d+), loss = ', re.M)
+PRECISION_LINE = re.compile(r': precision @ 1 = (\d\.\d{3})$', re.M)
+SAVED = re.compile(r'Calling checkpoint listeners after saving checkpoint '
+                   r'(\d+)\.\.\.')
+DELETED = 'was deleted before it could be read; skipping it.'
+
+# The tutorial's learning rate is a module constant; a NaN one makes the
+# first update NaN, so the loss is NaN at exactly the next step.
+TRAIN_WITH_LEARNING_RATE = r'''
+import sys
+from cifar10 import cifar10, cifar10_train
+cifar10.INITIAL_LEARNING_RATE = float(sys.argv.pop(1))
+cifar10_train.run()
+'''
+
+# Holds every restore until training has deleted the checkpoint (it keeps
+# the newest 5) or for 8 s: with training running, the files are then gone
+# between latest_checkpoint() naming them and the restore reading them.
+EVAL_WITH_HELD_RESTORE = r'''
+import os, time
+import tensorflow.compat.v1 as tf
+from cifar10 import cifar10_eval
+restore = tf.train.Saver.restore
+def held_restore(self, sess, save_path):
+  deadline = time.time() + 8
+  while os.path.exists(save_path + '.index') and time.time() < deadline:
+    time.sleep(0.05)
+  return restore(self, sess, save_path)
+tf.train.Saver.restore = held_restore
+cifar10_eval.run()
+'''
+
+
+class Script(object):
+  """A script running in the background, its output going to files."""
+
+  def __init__(self, log_dir, name, argv, preexec_fn=None):
+    self.name = name
+    self.out_path = os.path.join(str(log_dir), name + '.out')
+    self.err_path = os.path.join(str(log_dir), name + '.err')
+    with open(self.out_path, 'w') as out, open(self.err_path, 'w') as err:
+      self.proc = subprocess.Popen(
+          [sys.executable] + [str(a) for a in argv], cwd=REPO,
+          env=script_env(), stdout=out, stderr=err, preexec_fn=preexec_fn)
+
+  @classmethod
+  def module(cls, log_dir, name, module, *args, **kwargs):
+    return cls(log_dir, name, ['-m', 'cifar10.' + module] + list(args),
+               **kwargs)
+
+  @property
+  def stdout(self):
+    with open(self.out_path) as f:
+      return f.read()
+
+  @property
+  def stderr(self):
+    with open(self.err_path) as f:
+      return f.read()
+
+  def steps(self):
+    return [int(s) for s in STEP_LINE.findall(self.stdout)]
+
+  def describe(self):
+    return '%s (seed %d)\n--- stdout\n%s\n--- stderr\n%s' % (
+        self.name, SEED, self.stdout[-3000:], self.stderr[-5000:])
+
+  def wait_for(self, predicate, what, timeout=300):
+    """Polls until predicate() holds; fails if the script exits first."""
+    deadline = time.time() + timeout
+    while not predicate():
+      if self.proc.poll() is not None:
+        raise AssertionError('%s exited %d while waiting for %s\n%s' % (
+            self.name, self.proc.returncode, what, self.describe()))
+      if time.time() > deadline:
+        self.kill()
+        raise AssertionError('%s: no %s after %d s\n%s' % (
+            self.name, what, timeout, self.describe()))
+      time.sleep(0.1)
+
+  def wait(self, timeout=300):
+    """Returns the exit status; a script still running then has hung."""
+    try:
+      return self.proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+      self.kill()
+      raise AssertionError('%s hung for %d s\n%s' % (self.name, timeout,
+                                                    self.describe()))
+
+  def kill(self):
+    if self.proc.poll() is None:
+      self.proc.kill()
+      self.proc.wait()
+
+
+def _step_of(path):
+  return int(path.rsplit('-', 1)[1])
+
+
+def checked_checkpoint(train_dir):
+  """Checks every checkpoint the index names is complete and readable.
+
+  Returns:
+    (path, global step) of the latest one; None if there is no index yet.
+  """
+  if not os.path.exists(os.path.join(train_dir, 'checkpoint')):
+    return None
+  state = tf.train.get_checkpoint_state(train_dir)
+  assert state and state.model_checkpoint_path, os.listdir(train_dir)
+  latest = state.model_checkpoint_path
+  for path in set(state.all_model_checkpoint_paths) | {latest}:
+    assert os.path.dirname(path) == train_dir, path
+    assert os.path.exists(path + '.index'), path
+    shards = glob.glob(path + '.data-*')
+    assert shards and len(shards) == int(shards[0].rsplit('-', 1)[1]), path
+    reader = tf.train.load_checkpoint(path)
+    for name in reader.get_variable_to_shape_map():
+      reader.get_tensor(name)  # Every byte of every tensor reads back.
+    assert reader.get_tensor('global_step') == _step_of(path), path
+  return latest, _step_of(latest)
+
+
+def _copy_train_dir(source, train_dir):
+  """Copies a --train_dir; returns (path, step) of its latest checkpoint.
+
+  The index names the checkpoints relative to it, so the copy's names its own
+  files (checked_checkpoint checks).
+  """
+  shutil.copytree(source, train_dir)
+  return checked_checkpoint(train_dir)
+
+
+def _snapshot(directory):
+  """{file name: sha1} of every file under directory."""
+  result = {}
+  for root, _, files in os.walk(directory):
+    for name in files:
+      path = os.path.join(root, name)
+      with open(path, 'rb') as f:
+        result[os.path.relpath(path, directory)] = hashlib.sha1(
+            f.read()).hexdigest()
+  return result
+
+
+def _precision_steps(eval_dir):
+  """Global steps of the 'Precision @ 1' summaries in eval_dir, in order."""
+  steps = []
+  for path in sorted(glob.glob(os.path.join(eval_dir, 'events.out.*'))):
+    for event in tf.train.summary_iterator(path):
+      if any(v.tag == 'Precision @ 1' for v in event.summary.value):
+        steps.append(event.step)
+  return steps
+
+
+def _error_line(script):
+  """The script's error message: stderr from its '<script>: error: ' on.
+
+  There must be no traceback anywhere in its output.
+  """
+  err = script.stderr
+  assert 'Traceback' not in err + script.stdout, script.describe()
+  at = err.rfind(': error: ')
+  assert at >= 0, script.describe()
+  return err[err.rfind('\n', 0, at) + 1:].rstrip('\n')
+
+
+# --- 1-3: kill -9, SIGINT and SIGTERM, evaluation beside training ----------
+
+
+def _interrupted_training(work, data_dir, module, extra, stops, rng,
+                          eval_beside):
+  """Trains, stopping the trainer with each signal of `stops` in turn.
+
+  Each run is stopped at a random moment: mostly a random time after its
+  first step, sometimes while it starts (restoring, saving its first
+  checkpoint, filling the queue). A last run then trains FINAL_STEPS steps
+  to its --max_steps. With eval_beside, cifar10_eval loops over the
+  checkpoints from before the first run until after the last.
+
+  Returns:
+    dict with 'train_dir', 'runs' (one dict per run) and 'eval'.
+  """
+  train_dir = os.path.join(work, 'train')
+  eval_dir = os.path.join(work, 'eval')
+  common = ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
+            '--batch_size=%d' % BATCH, '--log_frequency=1',
+            '--save_checkpoint_steps=%d' % SAVE_EVERY] + extra
+  evaluator = None
+  if eval_beside:
+    evaluator = Script(
+        work, 'eval',
+        ['-c', EVAL_WITH_HELD_RESTORE, '--data_dir=' + data_dir,
+         '--checkpoint_dir=' + train_dir, '--eval_dir=' + eval_dir,
+         '--eval_interval_secs=1', '--num_examples=200',
+         '--batch_size=%d' % BATCH])
+    evaluator.wait_for(
+        lambda: 'No checkpoint file found in %s; waiting for one' % train_dir
+        in evaluator.stdout, 'the evaluator waiting for a checkpoint')
+  runs = []
+  latest = None
+  try:
+    for i, sig in enumerate(stops + [None]):
+      final = sig is None
+      max_steps = (latest[1] if latest else 0) + FINAL_STEPS if final else (
+          10**6)
+      run = Script.module(work, '%s-%d' % (module, i), module,
+                          '--max_steps=%d' % max_steps, *common)
+      if not final:
+        if sig == signal.SIGKILL and rng.random() < 0.25:
+          run.wait_for(lambda: 'Filling queue' in run.stdout, 'startup')
+        else:
+          run.wait_for(run.steps, 'a training step')
+        time.sleep(rng.uniform(0, 2.5))
+        os.kill(run.proc.pid, sig)
+      rc = run.wait()
+      runs.append({'script': run, 'signal': sig, 'rc': rc,
+                   'resumed_from': latest, 'max_steps': max_steps,
+                   'steps': run.steps(), 'stdout': run.stdout,
+                   'stderr': run.stderr,
+                   'saved': [int(s) for s in SAVED.findall(run.stderr)]})
+      latest = checked_checkpoint(train_dir)
+      runs[-1]['latest'] = latest
+    if evaluator:
+      evaluator.wait_for(lambda: max_steps in _precision_steps(eval_dir),
+                         'an evaluation of the last checkpoint', timeout=120)
+      alive = evaluator.proc.poll() is None
+      evaluator.proc.terminate()
+      evaluator.wait(60)
+  finally:
+    for script in ([r['script'] for r in runs] +
+                   ([evaluator] if evaluator else [])):
+      script.kill()
+  return {'train_dir': train_dir, 'runs': runs,
+          'eval': evaluator and {'alive': alive, 'script': evaluator,
+                                 'stdout': evaluator.stdout,
+                                 'stderr': evaluator.stderr,
+                                 'steps': _precision_steps(eval_dir)}}
+
+
+def _stops(module):
+  """KILLS times SIGKILL, with a SIGTERM (and for one trainer a SIGINT)."""
+  stops = [signal.SIGKILL] * KILLS
+  stops.insert(1, signal.SIGTERM)
+  if module == 'cifar10_train':
+    stops.insert(3, signal.SIGINT)
+  return stops
+
+
+@pytest.fixture(scope='module')
+def interrupted(tmp_path_factory, synthetic_data_dir):
+  """Both trainers' interrupted runs, side by side (2 cores, less waiting).
+
+  Evaluation runs beside cifar10_train's.
+  """
+  rng = random.Random(SEED)
+  jobs = {}
+  with futures.ThreadPoolExecutor(len(TRAINERS)) as pool:
+    for module, extra in TRAINERS:
+      work = str(tmp_path_factory.mktemp(module))
+      jobs[module] = pool.submit(
+          _interrupted_training, work, synthetic_data_dir, module, extra,
+          _stops(module), random.Random(rng.random()),
+          eval_beside=module == 'cifar10_train')
+  return {module: job.result() for module, job in jobs.items()}
+
+
+@pytest.mark.parametrize('module', [m for m, _ in TRAINERS])
+def test_kill9_resumes_from_the_newest_complete_checkpoint(interrupted,
+                                                          module):
+  result = interrupted[module]
+  runs = result['runs']
+  previous = -1
+  for i, run in enumerate(runs):
+    where = run['script'].describe()
+    if run['signal'] == signal.SIGKILL:
+      assert run['rc'] == -signal.SIGKILL, where
+    if run['latest'] is None:  # Killed before its first checkpoint.
+      assert previous == -1 and not run['saved'], where
+      continue
+    _, step = run['latest']
+    # The index names a complete checkpoint (checked_checkpoint read every
+    # tensor of it), never an older one than before: the step only grows.
+    assert step >= previous, where
+    previous = step
+    # Nothing a run finished saving is lost: the index names its newest.
+    if run['saved']:
+      assert step >= max(run['saved']), where
+    # Each run resumes from the checkpoint the index named when it started,
+    # and its steps follow on from it one by one.
+    if run['resumed_from'] and run['steps']:
+      assert 'Restoring parameters from %s\n' % run['resumed_from'][0] in (
+          run['stderr']), where
+    first = run['resumed_from'][1] if run['resumed_from'] else 0
+    if run['steps']:
+      assert run['steps'] == list(range(first, first + len(run['steps']))), (
+          where)
+    assert 'Traceback' not in run['stderr'], where
+  # The index names them relative to train_dir, so that the directory can
+  # be moved (--fresh_start moves it aside) or copied and still resume.
+  with open(os.path.join(result['train_dir'], 'checkpoint')) as f:
+    assert result['train_dir'] not in f.read()
+  final = runs[-1]
+  assert final['rc'] == 0, final['script'].describe()
+  assert final['latest'] == (
+      os.path.join(result['train_dir'], 'model.ckpt-%d' % final['max_steps']),
+      final['max_steps'])
+  assert final['steps'][-1] == final['max_steps'] - 1
+  # Work survived the kills: the last run did not start from step 0.
+  assert final['resumed_from'][1] > 0, [r['latest'] for r in runs]
+
+
+@pytest.mark.parametrize('module', [m for m, _ in TRAINERS])
+def test_sigint_and_sigterm_stop_cleanly_with_a_final_checkpoint(interrupted,
+                                                                module):
+  result = interrupted[module]
+  stopped = [r for r in result['runs']
+             if r['signal'] in (signal.SIGINT, signal.SIGTERM)]
+  assert stopped
+  for run in stopped:
+    where = run['script'].describe()
+    assert run['rc'] == 0, where
+    last = run['steps'][-1]
+    assert ('%s received: stopped after step %d and saved the checkpoint at '
+            'global step %d in %s. Run again to resume.\n' % (
+                signal.Signals(run['signal']).name, last, last + 1,
+                result['train_dir'])) in run['stdout'], where
+    assert run['latest'] == (os.path.join(
+        result['train_dir'], 'model.ckpt-%d' % (last + 1)), last + 1), where
+    output = run['stdout'] + run['stderr']
+    for noise in ('Traceback', 'Enqueue operation was cancelled',
+                  'Skipping cancelled enqueue', 'KeyboardInterrupt'):
+      assert noise not in output, where
+
+
+def test_eval_loop_beside_killed_and_restarted_training(interrupted):
+  result = interrupted['cifar10_train']
+  evaluation = result['eval']
+  where = evaluation['script'].describe()
+  # It waited for the first checkpoint (the fixture started training only
+  # once it said so), never crashed, and evaluated each checkpoint at most
+  # once, the last one included.
+  assert 'No checkpoint file found in %s; waiting for one\n' % (
+      result['train_dir']) in evaluation['stdout']
+  assert evaluation['alive'], where
+  assert 'Traceback' not in evaluation['stderr'], where
+  steps = evaluation['steps']
+  assert len(steps) >= 2, where
+  assert len(set(steps)) == len(steps), (steps, where)
+  assert steps[-1] == result['runs'][-1]['latest'][1], (steps, where)
+  assert len(PRECISION_LINE.findall(evaluation['stdout'])) == len(steps)
+  # Training rotated checkpoints away under it, and it skipped them.
+  assert DELETED in evaluation['stdout'], where
+
+
+# --- 4: NaN loss --------------------------------------------------------------
+
+
+def test_nan_loss_stops_naming_the_step_and_keeps_the_last_good_checkpoint(
+    interrupted, synthetic_data_dir, tmp_path):
+  good = interrupted['cifar10_train']['train_dir']
+  train_dir = str(tmp_path / 'train')
+  _, start = _copy_train_dir(good, train_dir)
+  run = Script(tmp_path, 'nan', [
+      '-c', TRAIN_WITH_LEARNING_RATE, 'nan', '--data_dir=' + synthetic_data_dir,
+      '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+      '--max_steps=%d' % (start + 100), '--log_frequency=1',
+      '--save_checkpoint_steps=1'])
+  assert run.wait() == 1, run.describe()
+  assert 'Restoring parameters from %s\n' % os.path.join(
+      train_dir, 'model.ckpt-%d' % start) in run.stderr
+  # The step from the checkpoint trains with finite weights; its NaN update
+  # makes the next step's loss NaN, and the checkpoint saved after it holds
+  # those NaN weights.
+  assert _error_line(run) == (
+      'cifar10_train: error: Model diverged with loss = NaN at step %d; '
+      'stopped. The latest checkpoint is now %s, the last one saved before '
+      'that step.' % (start + 1, os.path.join(train_dir,
+                                              'model.ckpt-%d' % start)))
+  # Its files are kept, but the index names the last good checkpoint, which
+  # still evaluates.
+  bad = tf.train.load_checkpoint(os.path.join(train_dir,
+                                              'model.ckpt-%d' % (start + 1)))
+  assert np.isnan(bad.get_tensor('conv1/weights')).all()
+  assert checked_checkpoint(train_dir)[1] == start
+  evaluation = Script.module(
+      tmp_path, 'eval', 'cifar10_eval', '--data_dir=' + synthetic_data_dir,
+      '--checkpoint_dir=' + train_dir, '--eval_dir=%s' % (tmp_path / 'eval'),
+      '--run_once', '--num_examples=200', '--batch_size=%d' % BATCH)
+  assert evaluation.wait() == 0, evaluation.describe()
+  assert len(PRECISION_LINE.findall(evaluation.stdout)) == 1
+  assert _precision_steps(str(tmp_path / 'eval')) == [start]
+
+
+# --- 5: bad data, read-only and full --train_dir -----------------------------
+
+
+def _copy_data(synthetic_data_dir, tmp_path):
+  data_dir = str(tmp_path / 'data')
+  shutil.copytree(synthetic_data_dir, data_dir)
+  return data_dir, os.path.join(data_dir, 'cifar-10-batches-bin')
+
+
+def test_bad_data_files_are_named_and_nothing_saved_is_damaged(
+    interrupted, synthetic_data_dir, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  _copy_train_dir(interrupted['cifar10_train']['train_dir'], train_dir)
+  before = _snapshot(train_dir)
+  # Nothing may be fetched from outside: a local mirror that is not there.
+  no_mirror = '--data_url=file://%s/cifar-10-binary.tar.gz' % (
+      tmp_path / 'no_mirror')
+  scripts = {}
+
+  # A data file cut off in the middle of a record.
+  data_dir, batches = _copy_data(synthetic_data_dir, tmp_path / 'truncated')
+  truncated = os.path.join(batches, 'data_batch_2.bin')
+  with open(truncated, 'r+b') as f:
+    f.truncate(3073 * 500 + 1000)
+  scripts['truncated'] = (truncated, Script.module(
+      tmp_path, 'truncated', 'cifar10_train', '--data_dir=' + data_dir,
+      '--train_dir=' + train_dir, '--batch_size=%d' % BATCH, no_mirror))
+
+  # A data file replaced by garbage of the right size: labels up to 255.
+  data_dir, batches = _copy_data(synthetic_data_dir, tmp_path / 'garbage')
+  garbage = os.path.join(batches, 'data_batch_4.bin')
+  with open(garbage, 'wb') as f:
+    f.write(np.random.RandomState(SEED).randint(
+        0, 256, 3073 * RECORDS_PER_FILE).astype(np.uint8).tobytes())
+  scripts['garbage'] = (garbage, Script.module(
+      tmp_path, 'garbage', 'cifar10_train', '--data_dir=' + data_dir,
+      '--train_dir=' + train_dir, '--batch_size=%d' % BATCH, no_mirror))
+
+  # Evaluation without its test file.
+  data_dir, batches = _copy_data(synthetic_data_dir, tmp_path / 'missing')
+  missing = os.path.join(batches, 'test_batch.bin')
+  os.remove(missing)
+  scripts['missing'] = (missing, Script.module(
+      tmp_path, 'missing', 'cifar10_eval', '--data_dir=' + data_dir,
+      '--checkpoint_dir=' + train_dir, '--eval_dir=%s' % (tmp_path / 'eval'),
+      '--run_once', '--num_examples=100', no_mirror))
+
+  for case, (path, script) in sorted(scripts.items()):
+    assert script.wait(180) == 1, script.describe()
+    error = _error_line(script)
+    module = 'cifar10_eval' if case == 'missing' else 'cifar10_train'
+    assert error.startswith(module + ': error: '), script.describe()
+    assert path in error, (case, script.describe())
+    assert not script.steps(), case  # No training on bad data.
+  assert 'has label' in _error_line(scripts['garbage'][1])
+  assert _snapshot(train_dir) == before
+  checked_checkpoint(train_dir)
+
+
+@contextlib.contextmanager
+def _mounted(target, *options):
+  """Mounts with `mount options... target`; None if mounting is refused."""
+  os.makedirs(target, exist_ok=True)
+  proc = subprocess.run(['mount'] + list(options) + [target],
+                        capture_output=True, text=True)
+  if proc.returncode:
+    yield proc.stderr.strip() or 'mount failed'
+    return
+  try:
+    yield None
+  finally:
+    if subprocess.run(['umount', target]).returncode:
+      subprocess.run(['umount', '-l', target])
+
+
+def test_read_only_train_dir_is_named_and_its_checkpoints_kept(
+    interrupted, synthetic_data_dir, tmp_path):
+  source = str(tmp_path / 'train')
+  _copy_train_dir(interrupted['cifar10_train']['train_dir'], source)
+  before = _snapshot(source)
+  read_only = str(tmp_path / 'read_only')
+  with _mounted(read_only, '--bind', source) as refused:
+    if not refused:
+      subprocess.run(['mount', '-o', 'remount,bind,ro', read_only],
+                     check=True)
+      with pytest.raises(OSError):  # Read-only even for root.
+        open(os.path.join(read_only, 'probe'), 'w').close()
+      train_dir = read_only
+    else:
+      # Where mounting is not allowed: root writes through any chmod, but a
+      # --train_dir that is a regular file cannot be written either.
+      train_dir = str(tmp_path / 'a_file')
+      with open(train_dir, 'w') as f:
+        f.write('not a directory\n')
+    run = Script.module(
+        tmp_path, 'read_only', 'cifar10_train',
+        '--data_dir=' + synthetic_data_dir, '--train_dir=' + train_dir,
+        '--batch_size=%d' % BATCH, '--max_steps=1000000')
+    assert run.wait() == 1, run.describe()
+    error = _error_line(run)
+    assert error.startswith(
+        'cifar10_train: error: Cannot write to --train_dir=%s: %s' % (
+            train_dir, train_dir)), (refused, run.describe())
+    assert ('Read-only file system' if not refused
+            else 'not a directory') in error
+  assert _snapshot(source) == before
+  checked_checkpoint(source)
+
+
+def _limit_file_size():
+  resource.setrlimit(resource.RLIMIT_FSIZE, (4 << 20, 4 << 20))
+
+
+def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
+    synthetic_data_dir, tmp_path):
+  # A checkpoint is ~8.8 MB; the graph and first events ~1.6 MB: 24 MB holds
+  # two checkpoints and fills up while writing the third.
+  disk = str(tmp_path / 'disk')
+  train_dir = os.path.join(disk, 'train')
+  with _mounted(disk, '-t', 'tmpfs', '-o', 'size=24m', 'tmpfs') as refused:
+    # Where mounting is not allowed: a 4 MB file size limit fails the write
+    # the same way (EFBIG instead of ENOSPC).
+    preexec_fn = _limit_file_size if refused else None
+    run = Script.module(
+        tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,
+        '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+        '--max_steps=1000000', '--log_frequency=1',
+        '--save_checkpoint_steps=%d' % SAVE_EVERY, preexec_fn=preexec_fn)
+    assert run.wait() == 1, run.describe()
+    error = _error_line(run)
+    assert error.startswith(
+        'cifar10_train: error: Cannot write to --train_dir=%s: %s/' % (
+            train_dir, train_dir)), (refused, run.describe())
+    assert ('No space left on device' if not refused
+            else 'File too large') in error
+    if not refused:
+      # What was saved before the disk filled still loads, and is the latest.
+      path, step = checked_checkpoint(train_dir)
+      assert step == max(int(s) for s in SAVED.findall(run.stderr)) > 0
+
+
+# --- 6: download faults through cifar10_train -------------------------------
+
+
+class _Mirror(http.server.BaseHTTPRequestHandler):
+  """Serves server.files[path] as server.faults[path] says, counting."""
+
+  def do_GET(self):  # pylint: disable=invalid-name
+    with self.server.lock:
+      self.server.requests.append(self.path)
+    payload = self.server.files.get(self.path)
+    if payload is None:
+      self.send_error(404)
+      return
+    fault = self.server.faults[self.path]
+    self.send_response(200)
+    self.send_header('Content-Length', str(len(payload)))
+    self.end_headers()
+    if fault == 'drop':  # Claims the whole length, sends a third, hangs up.
+      self.wfile.write(payload[:len(payload) // 3])
+      self.wfile.flush()
+      self.close_connection = True
+      return
+    self.wfile.write(payload)
+
+  def log_message(self, *args):
+    pass
+
+
+@pytest.fixture
+def mirror():
+  httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Mirror)
+  httpd.daemon_threads = True
+  httpd.lock = threading.Lock()
+  httpd.requests, httpd.files, httpd.faults = [], {}, {}
+  thread = threading.Thread(target=httpd.serve_forever, args=(0.05,),
+                            daemon=True)
+  thread.start()
+  try:
+    yield httpd
+  finally:
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def test_download_faults_retry_then_fail_leaving_no_archive(mirror, tmp_path):
+  from cifar10 import cifar10_synthetic  # pylint: disable=g-import-not-at-top
+  archive = cifar10_synthetic.write_archive(
+      str(tmp_path / 'synthetic.tar.gz'), records_per_file=20)
+  with open(archive, 'rb') as f:
+    whole = f.read()
+  corrupt = bytearray(whole)
+  corrupt[len(corrupt) // 2:len(corrupt) // 2 + 64] = bytes(64)
+  cases = {
+      # A server that hangs up part-way, every time.
+      'drop': ('cifar-10-binary.tar.gz', whole,
+               'connection closed after %d of %d bytes' % (
+                   len(whole) // 3, len(whole))),
+      # A complete transfer of the wrong file: the release's size is known.
+      'short': ('cifar-10-binary.tar.gz', whole,
+                'size mismatch: expected 170052171 bytes, got %d'
+                % len(whole)),
+      # A mirror's archive damaged in the middle: gzip's CRC catches it.
+      'corrupt': ('cifar-10-synthetic-binary.tar.gz', bytes(corrupt),
+                  'cifar-10-synthetic-binary.tar.gz is not a complete tar '
+                  'archive'),
+  }
+  scripts = {}
+  for case, (name, payload, _) in cases.items():
+    path = '/%s/%s' % (case, name)
+    mirror.files[path], mirror.faults[path] = payload, case
+    url = 'http://127.0.0.1:%d%s' % (mirror.server_address[1], path)
+    scripts[case] = (path, url, Script.module(
+        tmp_path, case, 'cifar10_train', '--data_dir=%s' % (tmp_path / case),
+        '--data_url=' + url, '--train_dir=%s' % (tmp_path / case / 'train')))
+  for case, (path, url, script) in sorted(scripts.items()):
+    assert script.wait(180) == 1, script.describe()
+    assert _error_line(script).startswith(
+        'cifar10_train: error: Downloading %s failed after 3 attempt(s): %s'
+        % (url, cases[case][2])), script.describe()
+    assert script.stdout.count('Attempt ') == 3, script.describe()
+    assert mirror.requests.count(path) == 3, case
+    # No archive, partial or whole, is left to be taken for a good one.
+    assert os.listdir(str(tmp_path / case)) == [], case
+
+
+# --- 7: a checkpoint of another model ----------------------------------------
+
+
+def test_eval_of_a_checkpoint_of_another_shape_is_one_clear_line(
+    synthetic_data_dir, tmp_path):
+  from cifar10 import cifar10  # pylint: disable=g-import-not-at-top
+  with tf.Graph().as_default():
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    shapes = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
+  shapes['conv1/weights'] = [5, 5, 3, 32]  # 32 filters instead of 64.
+  checkpoint_dir = str(tmp_path / 'other')
+  with tf.Graph().as_default():
+    global_step = tf.train.get_or_create_global_step()
+    for name, shape in shapes.items():
+      for variable in (name, name + '/ExponentialMovingAverage'):
+        tf.Variable(tf.zeros(shape), name=variable)
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      sess.run(global_step.assign(7))
+      path = tf.train.Saver().save(
+          sess, os.path.join(checkpoint_dir, 'model.ckpt'), global_step=7)
+  run = Script.module(
+      tmp_path, 'eval', 'cifar10_eval', '--data_dir=' + synthetic_data_dir,
+      '--checkpoint_dir=' + checkpoint_dir,
+      '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+      '--num_examples=100')
+  assert run.wait() == 1, run.describe()
+  assert _error_line(run) == (
+      'cifar10_eval: error: Cannot restore %s into the CIFAR-10 model: '
+      'conv1/weights/ExponentialMovingAverage is float32 [5, 5, 3, 32] '
+      'there, float32 [5, 5, 3, 64] in the model. Is it a checkpoint of this '
+      'model (same --use_fp16)?' % path), run.describe()
+  assert PRECISION_LINE.findall(run.stdout) == []
