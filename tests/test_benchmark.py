@@ -1,0 +1,161 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""cifar10_benchmark: the FLOP count, and a smoke run of every default phase.
+
+No timing is asserted: the machines running the tests are shared.
+"""
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10
+from cifar10 import cifar10_benchmark
+from cifar10 import cifar10_input
+from conftest import run_module
+
+# Forward multiply-adds of one 24x24 image, layer by layer, from the shapes:
+# conv1 24*24 outputs * 64 * 5*5*3; conv2 12*12 * 64 * 5*5*64 (after pool1);
+# local3 (6*6*64 = 2304) * 384; local4 384 * 192; softmax_linear 192 * 10.
+FORWARD_MACS = {
+    'conv1': 24 * 24 * 64 * 5 * 5 * 3,       # 2,764,800
+    'conv2': 12 * 12 * 64 * 5 * 5 * 64,      # 14,745,600
+    'local3': 2304 * 384,                    # 884,736
+    'local4': 384 * 192,                     # 73,728
+    'softmax_linear': 192 * 10,              # 1,920
+}
+
+
+def test_model_flops_from_layer_shapes():
+  flops = cifar10_benchmark.model_flops()
+  assert dict(flops['layers']) == FORWARD_MACS
+  assert flops['forward_macs'] == 18470784  # SPEC: about 18.5M.
+  assert flops['forward'] == 36941568
+  # Backward: weight and input gradients (2x forward), less conv1's input
+  # gradient: 2 * 36,941,568 - 2 * 2,764,800.
+  assert flops['backward'] == 68353536
+  assert flops['train'] == 105295104
+  assert flops['train'] == flops['forward'] + flops['backward']
+
+
+def test_model_flops_follow_the_shapes():
+  # Another image size changes every layer after the convolutions' inputs.
+  flops = cifar10_benchmark.model_flops(image_size=32)
+  assert flops['layers']['conv1'] == 32 * 32 * 64 * 75
+  assert flops['layers']['conv2'] == 16 * 16 * 64 * 1600
+  assert flops['layers']['local3'] == 8 * 8 * 64 * 384
+  # Odd sizes round up under SAME pooling: 25 -> 13 -> 7.
+  flops = cifar10_benchmark.model_flops(image_size=25)
+  assert flops['layers']['conv2'] == 13 * 13 * 64 * 1600
+  assert flops['layers']['local3'] == 7 * 7 * 64 * 384
+
+
+def test_model_flops_match_the_built_graph():
+  """The count agrees with the Conv2D and MatMul ops of cifar10.inference."""
+  with tf.Graph().as_default() as g:
+    cifar10.inference(tf.placeholder(tf.float32, [1, 24, 24, 3]))
+    macs = {}
+    for op in g.get_operations():
+      if op.type == 'Conv2D':
+        out = op.outputs[0].shape.as_list()
+        kh, kw, cin, _ = op.inputs[1].shape.as_list()
+        macs[op.name.split('/')[0]] = int(np.prod(out[1:])) * kh * kw * cin
+      elif op.type == 'MatMul':
+        k, n = op.inputs[1].shape.as_list()
+        macs[op.name.split('/')[0]] = k * n
+  assert macs == FORWARD_MACS
+
+
+def test_empty_data_dir_gets_a_synthetic_set(tmp_path):
+  data_dir, synthetic, temp = cifar10_benchmark._prepare_data(  # pylint: disable=protected-access
+      str(tmp_path / 'nothing_here'))
+  try:
+    assert synthetic and temp == data_dir
+    assert cifar10_input.is_synthetic(os.path.join(data_dir,
+                                                   'cifar-10-batches-bin'))
+  finally:
+    shutil.rmtree(temp)
+
+
+@pytest.fixture(scope='module')
+def report(synthetic_data_dir, tmp_path_factory):
+  out = str(tmp_path_factory.mktemp('benchmark') / 'bench.json')
+  proc = run_module(
+      'cifar10_benchmark', '--data_dir=' + synthetic_data_dir,
+      '--batch_size=32', '--batch_sizes=16,32', '--steps=2',
+      '--warmup_steps=1', '--num_threads=2', '--min_fraction_in_queue=0.02',
+      '--output_json=' + out, timeout=300)
+  with open(out) as f:
+    return {'json': json.load(f), 'stdout': proc.stdout}
+
+
+SUMMARY_FIGURES = (
+    'matmul_gflops', 'train_flops_per_image', 'input_pipeline_images_per_sec',
+    'train_compute_only_images_per_sec', 'train_queue_images_per_sec',
+    'keras_fit_images_per_sec', 'eval_images_per_sec', 'peak_rss_mib',
+    'keras_peak_rss_mib', 'compute_flop_fraction', 'queue_flop_fraction',
+    'queue_vs_compute', 'faithful_vs_keras')
+
+
+def test_benchmark_json_has_every_figure_positive(report):
+  summary = report['json']['summary']
+  for key in SUMMARY_FIGURES:
+    assert summary[key] > 0, key
+  assert summary['train_flops_per_image'] == 105295104
+  assert list(summary['batch_size_images_per_sec']) == ['16', '32']
+  assert all(v > 0 for v in summary['batch_size_images_per_sec'].values())
+  assert list(summary['towers_images_per_sec']) == ['1', '2']
+  assert all(v > 0 for v in summary['towers_images_per_sec'].values())
+  assert set(summary['targets']) == {'queue_fed_vs_compute_only',
+                                     'compute_only_vs_matmul_flops',
+                                     'faithful_vs_keras'}
+  for target in summary['targets'].values():
+    assert target['met'] in (True, False)
+
+
+def test_benchmark_records_how_it_measured(report):
+  rep = report['json']
+  assert rep['synthetic_data'] is True
+  assert rep['batch_size'] == 32 and rep['num_threads'] == 2
+  results = rep['results']
+  assert results['keras']['process'] == 'child'
+  # The Keras model has the tutorial's 1,068,298 parameters.
+  assert results['keras']['params'] == 1068298
+  for name in ('compute', 'eval'):
+    assert results[name]['other_cores'] is None or (
+        results[name]['other_cores'] >= 0)
+    assert len(results[name]['windows']) == 1
+
+
+def test_benchmark_prints_the_table_and_says_synthetic(report):
+  out = report['stdout']
+  assert 'SYNTHETIC DATA' in out
+  for line in ('dense matmul', 'input pipeline alone',
+               'train step, batch in memory', 'train step fed by the queues',
+               'tf.keras model.fit', 'eval: inputs + inference',
+               'peak resident memory', '--num_gpus 2'):
+    assert line in out, line
+  assert 'not the tutorial' in out  # --min_fraction_in_queue is noted.
+
+
+def test_unknown_phase_is_rejected(tmp_path):
+  proc = run_module('cifar10_benchmark', '--phases=matmul,bogus',
+                    '--data_dir=' + str(tmp_path), check=False, timeout=120)
+  assert proc.returncode != 0
+  assert 'unknown phase' in proc.stderr
