@@ -74,6 +74,14 @@ if __package__ in (None, ''):
   # as the `cifar10` package, like `python -m cifar10.cifar10_benchmark` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+# level); they only count if it is imported before TensorFlow loads.
+import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+
+# The package first: it sets TF_ENABLE_ONEDNN_OPTS, which TensorFlow reads
+# only when it loads (run as a file, TensorFlow would otherwise load first).
+import cifar10 as _package  # pylint: disable=g-import-not-at-top,unused-import
+
 import collections  # pylint: disable=g-import-not-at-top
 import json
 import math
@@ -101,10 +109,10 @@ DEFAULT_PHASES = ('matmul', 'compute', 'pipeline', 'eval', 'batch_sizes',
 OPTIONAL_PHASES = ('trainer', 'onednn', 'xla', 'fp16', 'threads', 'session', 'profile')
 ALL_PHASES = DEFAULT_PHASES + OPTIONAL_PHASES
 
-tf.app.flags.DEFINE_integer('steps', 30,
+tf.app.flags.DEFINE_integer('steps', 20,
                             """Timed steps in each measurement window.""",
                             lower_bound=1)
-tf.app.flags.DEFINE_integer('warmup_steps', 5,
+tf.app.flags.DEFINE_integer('warmup_steps', 3,
                             """Untimed steps before each window (the first """
                             """also waits for the shuffle queue to fill).""",
                             lower_bound=1)
@@ -158,8 +166,8 @@ tf.app.flags.DEFINE_float('wait_quiet_secs', 0.0,
 tf.app.flags.DEFINE_boolean('global_jit', False,
                             """Compile the benchmark's sessions with XLA """
                             """auto-clustering (global_jit_level ON_1; on """
-                            """the CPU also TF_XLA_FLAGS="""
-                            """--tf_xla_cpu_global_jit).""")
+                            """the CPU start the process with """
+                            """TF_XLA_FLAGS=--tf_xla_cpu_global_jit).""")
 tf.app.flags.DEFINE_integer('keras_timeout', 600,
                             """Seconds the Keras child process may take.""",
                             lower_bound=1)
@@ -169,7 +177,10 @@ tf.app.flags.DEFINE_integer('keras_timeout', 600,
 VARIANTS = (
     ('onednn', 'TF_ENABLE_ONEDNN_OPTS=0', {'TF_ENABLE_ONEDNN_OPTS': '0'}, ()),
     ('onednn', 'TF_ENABLE_ONEDNN_OPTS=1', {'TF_ENABLE_ONEDNN_OPTS': '1'}, ()),
-    ('xla', 'XLA auto-clustering (--global_jit)', {}, ('--global_jit',)),
+    ('xla', 'XLA auto-clustering (--global_jit)',
+     {'TF_XLA_FLAGS': (os.environ.get('TF_XLA_FLAGS', '') +
+                       ' --tf_xla_cpu_global_jit').strip()},
+     ('--global_jit',)),
     ('fp16', 'float16 model (--use_fp16)', {}, ('--use_fp16',)),
 )
 
@@ -1154,6 +1165,15 @@ def _prepare_data(data_dir):
   return data_dir, cifar10_input.is_synthetic(batches_dir), None
 
 
+def _onednn_enabled():
+  """Whether TensorFlow's oneDNN kernels are on in this process (or None)."""
+  try:
+    from tensorflow.python.util import _pywrap_util_port  # pylint: disable=g-import-not-at-top,g-direct-tensorflow-import
+    return bool(_pywrap_util_port.IsMklEnabled())
+  except (ImportError, AttributeError):
+    return None
+
+
 def _parse_phases(values):
   phases = []
   for value in values:
@@ -1273,12 +1293,13 @@ def format_table(report):
   if report['synthetic_data']:
     lines.append(SYNTHETIC_BANNER % report['data_dir'])
   lines.append('CIFAR-10 benchmark: batch %d, %d preprocessing threads, '
-               '%d cores, TensorFlow %s, TF_ENABLE_ONEDNN_OPTS=%s, '
+               '%d cores, TensorFlow %s, oneDNN %s, '
                'intra/inter-op threads %d/%d (0 = one per core); '
                'median of %d window(s) of %d steps.' % (
                    report['batch_size'], report['num_threads'],
                    report['cpu_count'], report['tensorflow'],
-                   report['onednn_opts'], report['intra_op_threads'],
+                   {True: 'on', False: 'OFF', None: '?'}[
+                       report['onednn_enabled']], report['intra_op_threads'],
                    report['inter_op_threads'], report['repeats'],
                    report['steps']))
   if report['use_fp16'] or report['global_jit']:
@@ -1543,12 +1564,12 @@ def main(argv=None):  # pylint: disable=unused-argument
     _pairs(FLAGS.session_threads)
   except ValueError as e:
     sys.exit('cifar10_benchmark: error: %s' % e)
-  if FLAGS.global_jit:
-    # Read when XLA first runs: auto-clustering on the CPU needs it.
-    xla_flags = os.environ.get('TF_XLA_FLAGS', '')
-    if '--tf_xla_cpu_global_jit' not in xla_flags:
-      os.environ['TF_XLA_FLAGS'] = (xla_flags +
-                                    ' --tf_xla_cpu_global_jit').strip()
+  if FLAGS.global_jit and '--tf_xla_cpu_global_jit' not in os.environ.get(
+      'TF_XLA_FLAGS', ''):
+    # TensorFlow reads it when it starts: too late to set it here.
+    print('NOTE: --global_jit clusters nothing on the CPU unless the process '
+          'starts with TF_XLA_FLAGS=--tf_xla_cpu_global_jit (the xla phase '
+          'does that).')
   start = time.perf_counter()
   data_dir, synthetic, temp = _prepare_data(FLAGS.data_dir)
   try:
@@ -1579,6 +1600,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       ('cpu', platform.processor() or platform.machine()),
       ('tensorflow', tf.__version__),
       ('onednn_opts', os.environ.get('TF_ENABLE_ONEDNN_OPTS', '')),
+      ('onednn_enabled', _onednn_enabled()),
       ('flops', flops),
   ])
   report['summary'] = summarize(results, flops)

@@ -64,6 +64,10 @@ if __package__ in (None, ''):
   # cifar10.cifar10_multi_gpu_train` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+# level); they only count if it is imported before TensorFlow loads.
+import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+
 import tensorflow.compat.v1 as tf  # pylint: disable=g-import-not-at-top
 
 from cifar10 import cifar10

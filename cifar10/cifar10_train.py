@@ -52,6 +52,10 @@ if __package__ in (None, ''):
   # the `cifar10` package, like `python -m cifar10.cifar10_train` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+# level); they only count if it is imported before TensorFlow loads.
+import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+
 from datetime import datetime  # pylint: disable=g-import-not-at-top
 import time
 
