@@ -18,10 +18,13 @@ Everything runs offline on data the package generates in the CIFAR-10 binary
 format.
 """
 
+import contextlib
+import http.server
 import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 import tensorflow.compat.v1 as tf
@@ -64,6 +67,28 @@ def run_module(module, *args, timeout=300, cwd=None, check=True):
     raise AssertionError('%s exited %d\n--- stdout\n%s\n--- stderr\n%s' % (
         ' '.join(cmd), proc.returncode, proc.stdout, proc.stderr[-5000:]))
   return proc
+
+
+@contextlib.contextmanager
+def local_http_server(handler):
+  """Serves `handler` on 127.0.0.1 (a free port) from a thread.
+
+  Yields:
+    the ThreadingHTTPServer, with a `lock` for the handler's bookkeeping;
+    shut down on exit.
+  """
+  httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+  httpd.daemon_threads = True
+  httpd.lock = threading.Lock()
+  thread = threading.Thread(target=httpd.serve_forever, args=(0.05,),
+                            daemon=True)
+  thread.start()
+  try:
+    yield httpd
+  finally:
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
 
 
 @pytest.fixture(scope='session')

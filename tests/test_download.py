@@ -25,11 +25,11 @@ import io
 import os
 import socket
 import tarfile
-import threading
 
 import pytest
 
 from cifar10 import cifar10_download as dl
+from conftest import local_http_server
 
 NUM_RECORDS = 10
 
@@ -136,23 +136,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
   """A ThreadingHTTPServer on 127.0.0.1, shut down after the test."""
-  httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
-  httpd.daemon_threads = True
-  httpd.lock = threading.Lock()
-  httpd.requests = []
-  httpd.payload = b''
-  httpd.behaviour = lambda n: 'ok'
-  httpd.url = lambda name: 'http://127.0.0.1:%d/data/%s' % (
-      httpd.server_address[1], name)
-  thread = threading.Thread(target=httpd.serve_forever, args=(0.05,),
-                            daemon=True)
-  thread.start()
-  try:
+  with local_http_server(_Handler) as httpd:
+    httpd.requests = []
+    httpd.payload = b''
+    httpd.behaviour = lambda n: 'ok'
+    httpd.url = lambda name: 'http://127.0.0.1:%d/data/%s' % (
+        httpd.server_address[1], name)
     yield httpd
-  finally:
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
 
 
 def test_file_url_downloads_verifies_and_extracts(release, dest):

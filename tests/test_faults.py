@@ -42,7 +42,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from concurrent import futures
 
@@ -50,7 +49,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
-from conftest import REPO, RECORDS_PER_FILE, script_env
+from conftest import REPO, RECORDS_PER_FILE, local_http_server, script_env
 
 TRAINERS = [('cifar10_train', [])]
 if os.path.exists(os.path.join(REPO, 'cifar10', 'cifar10_multi_gpu_train.py')):
@@ -629,19 +628,9 @@ class _Mirror(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def mirror():
-  httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Mirror)
-  httpd.daemon_threads = True
-  httpd.lock = threading.Lock()
-  httpd.requests, httpd.files, httpd.faults = [], {}, {}
-  thread = threading.Thread(target=httpd.serve_forever, args=(0.05,),
-                            daemon=True)
-  thread.start()
-  try:
+  with local_http_server(_Mirror) as httpd:
+    httpd.requests, httpd.files, httpd.faults = [], {}, {}
     yield httpd
-  finally:
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
 
 
 def test_download_faults_retry_then_fail_leaving_no_archive(mirror, tmp_path):
