@@ -78,10 +78,6 @@ if __package__ in (None, ''):
 # level); they only count if it is imported before TensorFlow loads.
 import cifar10  # pylint: disable=g-import-not-at-top,unused-import
 
-# The package first: it sets TF_ENABLE_ONEDNN_OPTS, which TensorFlow reads
-# only when it loads (run as a file, TensorFlow would otherwise load first).
-import cifar10 as _package  # pylint: disable=g-import-not-at-top,unused-import
-
 import collections  # pylint: disable=g-import-not-at-top
 import json
 import math
@@ -1263,13 +1259,18 @@ def summarize(results, flops):
         (str(n), _rate(r)) for n, r in results['towers'].items())
 
   targets = collections.OrderedDict()
-  for name, value, target in (
+  train = pipeline.get('train')
+  for name, value, target, inputs in (
       ('queue_fed_vs_compute_only', s['queue_vs_compute'],
-       TARGET_QUEUE_FRACTION),
+       TARGET_QUEUE_FRACTION, (train, compute)),
       ('compute_only_vs_matmul_flops', s['compute_flop_fraction'],
-       TARGET_FLOP_FRACTION),
-      ('faithful_vs_keras', s['faithful_vs_keras'], TARGET_KERAS_RATIO)):
+       TARGET_FLOP_FRACTION, (compute, matmul)),
+      ('faithful_vs_keras', s['faithful_vs_keras'], TARGET_KERAS_RATIO,
+       (train, results.get('keras')))):
     targets[name] = {'target': target, 'value': value,
+                     'disturbed': any(isinstance(r, dict) and
+                                      bool(r.get('disturbed'))
+                                      for r in inputs),
                      'met': None if value is None else value >= target}
   s['targets'] = targets
   return s
@@ -1426,9 +1427,11 @@ def format_table(report):
         lines.append('    %-30s %8.2f ms %5.1f%%' % (kind, ms, 100 * share))
   lines.append('-' * 100)
   for name, t in s['targets'].items():
-    lines.append('target %-30s >= %.2f: %s (%s)' % (
+    lines.append('target %-30s >= %.2f: %s (%s%s)' % (
         name, t['target'], _fmt(t['value'], '%.2f'),
-        {True: 'met', False: 'NOT met', None: 'not measured'}[t['met']]))
+        {True: 'met', False: 'NOT met', None: 'not measured'}[t['met']],
+        '; from DISTURBED windows: not a verdict'
+        if t['disturbed'] and t['value'] is not None else ''))
   disturbed = [name for name, res in _windows(r) if res.get('disturbed')]
   if disturbed:
     lines.append('WARNING: other processes used more than %.1f core during: '
