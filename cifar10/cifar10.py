@@ -69,6 +69,11 @@ tf.app.flags.DEFINE_string('data_dir', '/tmp/cifar10_data',
                            """Path to the CIFAR-10 data directory.""")
 tf.app.flags.DEFINE_boolean('use_fp16', False,
                             """Train the model using fp16.""")
+tf.app.flags.DEFINE_boolean('xla', False,
+                            """Compile the graph with XLA auto-clustering. """
+                            """For GPUs: variable names and checkpoints are """
+                            """unchanged; on the CPU it measured slower and """
+                            """needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit.""")
 tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
@@ -127,6 +132,25 @@ def run_main(main):
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
   app.run(main)
+
+
+def use_xla(config, xla=None):
+  """Turns on XLA auto-clustering in a session config if asked to.
+
+  Only how ops run changes; the graph, its variable names and checkpoints
+  stay the same.
+
+  Args:
+    config: tf.ConfigProto, changed in place.
+    xla: bool; default --xla.
+
+  Returns:
+    config.
+  """
+  if _flag_or(xla, 'xla'):
+    config.graph_options.optimizer_options.global_jit_level = (
+        tf.OptimizerOptions.ON_1)
+  return config
 
 
 def _flag_or(value, name):

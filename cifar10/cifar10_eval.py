@@ -288,9 +288,9 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     local_init_op = tf.local_variables_initializer()
 
     summary_writer = tf.summary.FileWriter(eval_dir, g)
-    config = tf.ConfigProto(
+    config = cifar10.use_xla(tf.ConfigProto(
         gpu_options=tf.GPUOptions(allow_growth=True),
-        device_count={'GPU': 0} if eval_on_cpu else None)
+        device_count={'GPU': 0} if eval_on_cpu else None))
 
     precision = None
     last_evaluated = None

@@ -180,16 +180,26 @@ class StopOnSignalHook(tf.train.SessionRunHook):
       run_context.request_stop()
 
 
-def session_config(log_device_placement, allow_soft_placement=False):
+def session_config(log_device_placement, allow_soft_placement=False,
+                   xla=None):
   """Returns the ConfigProto both trainers use.
 
   GPU memory grows as needed, so that cifar10_eval.py can run beside
   training on the same GPU.
+
+  Args:
+    log_device_placement: log the device of every op.
+    allow_soft_placement: run ops on another device when the one asked for
+      does not exist.
+    xla: compile with XLA auto-clustering; default --xla.
+
+  Returns:
+    tf.ConfigProto.
   """
-  return tf.ConfigProto(
+  return cifar10.use_xla(tf.ConfigProto(
       log_device_placement=log_device_placement,
       allow_soft_placement=allow_soft_placement,
-      gpu_options=tf.GPUOptions(allow_growth=True))
+      gpu_options=tf.GPUOptions(allow_growth=True)), xla)
 
 
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,

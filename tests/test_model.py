@@ -166,3 +166,16 @@ def test_flag_defaults_serve_library_calls(value, name, expected):
   """Library functions work without a command line: flags are not parsed at
   import, their defaults are used."""
   assert cifar10._flag_or(value, name) == expected  # pylint: disable=protected-access
+
+
+def test_xla_switch_sets_only_the_jit_level():
+  from cifar10 import cifar10_train  # pylint: disable=g-import-not-at-top
+  on = cifar10_train.session_config(False, xla=True)
+  off = cifar10_train.session_config(False, xla=False)
+  assert on.graph_options.optimizer_options.global_jit_level == (
+      tf.OptimizerOptions.ON_1)
+  assert off.graph_options.optimizer_options.global_jit_level == (
+      tf.OptimizerOptions.DEFAULT)
+  on.ClearField('graph_options')  # Nothing else differs.
+  assert on == off
+  assert cifar10_train.session_config(False).gpu_options.allow_growth

@@ -175,9 +175,10 @@ def test_resume_the_tutorials_way(trained_dir, tmp_path):
 def test_fresh_start_moves_the_old_run_aside(trained_dir, tmp_path):
   train_dir = _copy_train_dir(trained_dir, tmp_path)
   before = sorted(os.listdir(train_dir))
+  # --xla (auto-clustering) on the way: it must keep the checkpoint's names.
   proc = run_module('cifar10_train', '--data_dir=' + trained_dir['data_dir'],
                     '--train_dir=' + train_dir, '--max_steps=1',
-                    '--fresh_start')
+                    '--fresh_start', '--xla')
   moved = [d for d in os.listdir(str(tmp_path)) if d.startswith('train.old-')]
   assert len(moved) == 1
   assert '--fresh_start: moved %s to %s' % (
@@ -185,6 +186,8 @@ def test_fresh_start_moves_the_old_run_aside(trained_dir, tmp_path):
   assert sorted(os.listdir(str(tmp_path / moved[0]))) == before
   assert [int(s) for s, _, _, _ in LOG_LINE.findall(proc.stdout)] == [0]
   assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-1')
+  assert dict(tf.train.list_variables(train_dir)) == dict(
+      tf.train.list_variables(str(tmp_path / moved[0])))
 
 
 def test_offline_archive_fp16_train_and_eval(tmp_path):
