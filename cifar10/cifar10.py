@@ -147,13 +147,13 @@ def use_xla(config, xla=None):
   Returns:
     config.
   """
-  if _flag_or(xla, 'xla'):
+  if flag_or(xla, 'xla'):
     config.graph_options.optimizer_options.global_jit_level = (
         tf.OptimizerOptions.ON_1)
   return config
 
 
-def _flag_or(value, name):
+def flag_or(value, name):
   """Returns `value`, or else the flag's value (its default before parsing)."""
   return FLAGS[name].value if value is None else value
 
@@ -251,7 +251,7 @@ def _variable_with_weight_decay(name, shape, stddev, wd, dtype=tf.float32):
 
 
 def _data_batches_dir(data_dir):
-  return os.path.join(_flag_or(data_dir, 'data_dir'),
+  return os.path.join(flag_or(data_dir, 'data_dir'),
                       cifar10_download.EXTRACTED_DIR)
 
 
@@ -273,8 +273,8 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
   """
   images, labels = cifar10_input.distorted_inputs(
       data_dir=_data_batches_dir(data_dir),
-      batch_size=_flag_or(batch_size, 'batch_size'))
-  if _flag_or(use_fp16, 'use_fp16'):
+      batch_size=flag_or(batch_size, 'batch_size'))
+  if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
@@ -302,9 +302,9 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   images, labels = cifar10_input.inputs(
       eval_data=eval_data,
       data_dir=_data_batches_dir(data_dir),
-      batch_size=_flag_or(batch_size, 'batch_size'),
+      batch_size=flag_or(batch_size, 'batch_size'),
       num_epochs=num_epochs)
-  if _flag_or(use_fp16, 'use_fp16'):
+  if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
@@ -544,7 +544,7 @@ def train(total_loss, global_step, batch_size=None):
   Returns:
     train_op: op for training.
   """
-  lr = learning_rate(global_step, _flag_or(batch_size, 'batch_size'))
+  lr = learning_rate(global_step, flag_or(batch_size, 'batch_size'))
 
   # Generate moving averages of all losses and associated summaries.
   loss_averages_op = _add_loss_summaries(total_loss)
@@ -578,5 +578,5 @@ def maybe_download_and_extract(data_dir=None, data_url=None):
       in place by hand.
   """
   return cifar10_download.download_and_extract(
-      _flag_or(data_dir, 'data_dir'), _flag_or(data_url, 'data_url'),
+      flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
       out=sys.stdout)

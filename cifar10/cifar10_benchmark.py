@@ -66,6 +66,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import importlib
 import os
 import sys
 
@@ -73,10 +74,9 @@ if __package__ in (None, ''):
   # Run as `cd cifar10 && python cifar10_benchmark.py`: import this directory
   # as the `cifar10` package, like `python -m cifar10.cifar10_benchmark` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-# level); they only count if it is imported before TensorFlow loads.
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+  # level); they only count if it is imported before TensorFlow loads.
+  importlib.import_module('cifar10')
 
 import collections  # pylint: disable=g-import-not-at-top
 import json

@@ -40,6 +40,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import importlib
 import os
 import sys
 
@@ -47,10 +48,9 @@ if __package__ in (None, ''):
   # Run as `cd cifar10 && python cifar10_eval.py`: import this directory as
   # the `cifar10` package, like `python -m cifar10.cifar10_eval` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-# level); they only count if it is imported before TensorFlow loads.
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+  # level); they only count if it is imported before TensorFlow loads.
+  importlib.import_module('cifar10')
 
 from datetime import datetime  # pylint: disable=g-import-not-at-top
 import time
@@ -259,7 +259,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   Raises:
     EvalError: if num_examples exceeds the data or a checkpoint does not fit.
   """
-  _check_num_examples(eval_data, cifar10._flag_or(data_dir, 'data_dir'),  # pylint: disable=protected-access
+  _check_num_examples(eval_data, cifar10.flag_or(data_dir, 'data_dir'),  # pylint: disable=protected-access
                       num_examples)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.

@@ -55,6 +55,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import importlib
 import os
 import sys
 
@@ -63,10 +64,9 @@ if __package__ in (None, ''):
   # directory as the `cifar10` package, like `python -m
   # cifar10.cifar10_multi_gpu_train` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-# level); they only count if it is imported before TensorFlow loads.
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+  # level); they only count if it is imported before TensorFlow loads.
+  importlib.import_module('cifar10')
 
 import tensorflow.compat.v1 as tf  # pylint: disable=g-import-not-at-top
 
@@ -352,7 +352,7 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
   Raises:
     cifar10_input.DataError: if a data file is missing or malformed.
   """
-  batch_size = cifar10._flag_or(batch_size, 'batch_size')  # pylint: disable=protected-access
+  batch_size = cifar10.flag_or(batch_size, 'batch_size')
   # One input pipeline on the CPU for all towers, as the original: its
   # shuffle queue and preprocessing threads are shared, and the prefetch
   # queue holds two ready batches per tower.
@@ -384,7 +384,7 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
     cifar10_input.DataError: if a data file is missing or malformed.
     cifar10_train.DivergedError: if the loss becomes NaN.
   """
-  batch_size = cifar10._flag_or(batch_size, 'batch_size')  # pylint: disable=protected-access
+  batch_size = cifar10.flag_or(batch_size, 'batch_size')
   print(placement_message(num_gpus,
                           len(tf.config.list_physical_devices('GPU'))))
   sys.stdout.flush()

@@ -39,6 +39,7 @@ from __future__ import division
 from __future__ import print_function
 
 import io
+import importlib
 import os
 import sys
 import tarfile
@@ -47,10 +48,9 @@ if __package__ in (None, ''):
   # Run as `cd cifar10 && python cifar10_synthetic.py`: import this directory
   # as the `cifar10` package.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-# level); they only count if it is imported before TensorFlow loads.
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+  # level); they only count if it is imported before TensorFlow loads.
+  importlib.import_module('cifar10')
 
 import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow.compat.v1 as tf

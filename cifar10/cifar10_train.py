@@ -42,6 +42,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import importlib
 import os
 import signal
 import sys
@@ -51,10 +52,9 @@ if __package__ in (None, ''):
   # Run as `cd cifar10 && python cifar10_train.py`: import this directory as
   # the `cifar10` package, like `python -m cifar10.cifar10_train` does.
   sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-# level); they only count if it is imported before TensorFlow loads.
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
+  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
+  # level); they only count if it is imported before TensorFlow loads.
+  importlib.import_module('cifar10')
 
 from datetime import datetime  # pylint: disable=g-import-not-at-top
 import time
@@ -336,7 +336,7 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
     save_checkpoint_steps: save every this many steps; None saves every 10
       minutes.
   """
-  batch_size = cifar10._flag_or(batch_size, 'batch_size')  # pylint: disable=protected-access
+  batch_size = cifar10.flag_or(batch_size, 'batch_size')
   with tf.Graph().as_default():
     global_step = tf.train.get_or_create_global_step()
 

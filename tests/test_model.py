@@ -165,7 +165,7 @@ def test_activation_summaries_drop_the_tower_prefix():
 def test_flag_defaults_serve_library_calls(value, name, expected):
   """Library functions work without a command line: flags are not parsed at
   import, their defaults are used."""
-  assert cifar10._flag_or(value, name) == expected  # pylint: disable=protected-access
+  assert cifar10.flag_or(value, name) == expected  # pylint: disable=protected-access
 
 
 def test_xla_switch_sets_only_the_jit_level():
