@@ -33,6 +33,7 @@ Summary of available functions:
 
  # The pieces train() is made of, shared with the multi-GPU trainer.
  lr = learning_rate(global_step, examples_per_step)
+ opt = optimizer(lr)
  train_op = apply_gradients(opt, grads_and_vars, global_step)
 
  # Download and extract the data set unless it is already there.
@@ -54,6 +55,7 @@ import re
 import sys
 
 from absl import app
+from absl import flags
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_download
@@ -69,6 +71,11 @@ tf.app.flags.DEFINE_string('data_dir', '/tmp/cifar10_data',
                            """Path to the CIFAR-10 data directory.""")
 tf.app.flags.DEFINE_boolean('use_fp16', False,
                             """Train the model using fp16.""")
+tf.app.flags.DEFINE_boolean('mixed_precision', False,
+                            """Compute in float16, keep the variables in """
+                            """float32 and scale the loss: for GPUs. """
+                            """Variable names and checkpoints are those """
+                            """of float32 training.""")
 tf.app.flags.DEFINE_boolean('xla', False,
                             """Compile the graph with XLA auto-clustering. """
                             """For GPUs: variable names and checkpoints are """
@@ -78,6 +85,17 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+
+
+
+def _one_precision(flags_dict):
+  return not (flags_dict['use_fp16'] and flags_dict['mixed_precision'])
+
+
+flags.register_multi_flags_validator(
+    ['use_fp16', 'mixed_precision'], _one_precision,
+    message='--use_fp16 (float16 variables) and --mixed_precision (float32 '
+    'variables, float16 compute) exclude each other: pass one of them.')
 
 # Global constants describing the CIFAR-10 data set.
 IMAGE_SIZE = cifar10_input.IMAGE_SIZE
@@ -91,6 +109,12 @@ MOVING_AVERAGE_DECAY = 0.9999     # The decay to use for the moving average.
 NUM_EPOCHS_PER_DECAY = 350.0      # Epochs after which learning rate decays.
 LEARNING_RATE_DECAY_FACTOR = 0.1  # Learning rate decay factor.
 INITIAL_LEARNING_RATE = 0.1       # Initial learning rate.
+# --mixed_precision multiplies the loss by this before the float16 backward
+# pass, so that small gradients do not underflow float16 (smallest normal
+# 6e-5), and divides the gradients by it in float32. A fixed scale adds no
+# variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
+# the start) and its gradients far below float16's maximum of 65504.
+LOSS_SCALE = 128.0
 
 # If a model is trained with multiple GPUs, prefix all Op names with tower_name
 # to differentiate the operations. Note that this prefix is removed from the
@@ -309,23 +333,32 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   return images, labels
 
 
-def inference(images):
+def inference(images, mixed_precision=None):
   """Build the CIFAR-10 model.
 
   Args:
     images: Images returned from distorted_inputs() or inputs(): a
       [batch, 24, 24, 3] float32 or float16 Tensor. The variables are created
       in the same dtype.
+    mixed_precision: bool, default --mixed_precision: compute in float16 but
+      create the variables in float32 (the names and checkpoints of float32
+      training), each layer reading them through a cast to float16.
 
   Returns:
-    Logits: [batch, NUM_CLASSES] Tensor of the images' dtype.
+    Logits: [batch, NUM_CLASSES] Tensor of the images' dtype; float32 with
+    mixed_precision (so the softmax and loss are computed in float32).
   """
   # We instantiate all variables using tf.get_variable() instead of
   # tf.Variable() in order to share variables across multiple GPU training
   # runs. If we only ran this model on a single GPU, we could simplify this
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
-  dtype = images.dtype.base_dtype
+  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
+  # var_dtype: what the variables are stored (and checkpointed) in; dtype:
+  # what the layers compute in. The casts below are no-ops unless they differ.
+  var_dtype = tf.float32 if mixed_precision else images.dtype.base_dtype
+  dtype = tf.float16 if mixed_precision else var_dtype
+  images = tf.cast(images, dtype)
 
   # conv1
   with tf.variable_scope('conv1') as scope:
@@ -333,11 +366,12 @@ def inference(images):
                                          shape=[5, 5, 3, 64],
                                          stddev=5e-2,
                                          wd=0.0,
-                                         dtype=dtype)
-    conv = tf.nn.conv2d(images, kernel, [1, 1, 1, 1], padding='SAME')
+                                         dtype=var_dtype)
+    conv = tf.nn.conv2d(images, tf.cast(kernel, dtype), [1, 1, 1, 1],
+                        padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.0),
-                              dtype)
-    pre_activation = tf.nn.bias_add(conv, biases)
+                              var_dtype)
+    pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
     conv1 = tf.nn.relu(pre_activation, name=scope.name)
     _activation_summary(conv1)
 
@@ -354,11 +388,12 @@ def inference(images):
                                          shape=[5, 5, 64, 64],
                                          stddev=5e-2,
                                          wd=0.0,
-                                         dtype=dtype)
-    conv = tf.nn.conv2d(norm1, kernel, [1, 1, 1, 1], padding='SAME')
+                                         dtype=var_dtype)
+    conv = tf.nn.conv2d(norm1, tf.cast(kernel, dtype), [1, 1, 1, 1],
+                        padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.1),
-                              dtype)
-    pre_activation = tf.nn.bias_add(conv, biases)
+                              var_dtype)
+    pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
     conv2 = tf.nn.relu(pre_activation, name=scope.name)
     _activation_summary(conv2)
 
@@ -376,19 +411,23 @@ def inference(images):
     dim = pool2.get_shape()[1:].num_elements()
     reshape = tf.reshape(pool2, [-1, dim])
     weights = _variable_with_weight_decay('weights', shape=[dim, 384],
-                                          stddev=0.04, wd=0.004, dtype=dtype)
+                                          stddev=0.04, wd=0.004,
+                                          dtype=var_dtype)
     biases = _variable_on_cpu('biases', [384], tf.constant_initializer(0.1),
-                              dtype)
-    local3 = tf.nn.relu(tf.matmul(reshape, weights) + biases, name=scope.name)
+                              var_dtype)
+    local3 = tf.nn.relu(tf.matmul(reshape, tf.cast(weights, dtype)) +
+                        tf.cast(biases, dtype), name=scope.name)
     _activation_summary(local3)
 
   # local4
   with tf.variable_scope('local4') as scope:
     weights = _variable_with_weight_decay('weights', shape=[384, 192],
-                                          stddev=0.04, wd=0.004, dtype=dtype)
+                                          stddev=0.04, wd=0.004,
+                                          dtype=var_dtype)
     biases = _variable_on_cpu('biases', [192], tf.constant_initializer(0.1),
-                              dtype)
-    local4 = tf.nn.relu(tf.matmul(local3, weights) + biases, name=scope.name)
+                              var_dtype)
+    local4 = tf.nn.relu(tf.matmul(local3, tf.cast(weights, dtype)) +
+                        tf.cast(biases, dtype), name=scope.name)
     _activation_summary(local4)
 
   # linear layer(WX + b),
@@ -398,13 +437,15 @@ def inference(images):
   with tf.variable_scope('softmax_linear') as scope:
     weights = _variable_with_weight_decay('weights', [192, NUM_CLASSES],
                                           stddev=1 / 192.0, wd=0.0,
-                                          dtype=dtype)
+                                          dtype=var_dtype)
     biases = _variable_on_cpu('biases', [NUM_CLASSES],
-                              tf.constant_initializer(0.0), dtype)
-    softmax_linear = tf.add(tf.matmul(local4, weights), biases,
-                            name=scope.name)
+                              tf.constant_initializer(0.0), var_dtype)
+    softmax_linear = tf.add(tf.matmul(local4, tf.cast(weights, dtype)),
+                            tf.cast(biases, dtype), name=scope.name)
     _activation_summary(softmax_linear)
 
+  if mixed_precision:
+    return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
 
 
@@ -493,6 +534,25 @@ def learning_rate(global_step, examples_per_step):
   return lr
 
 
+def optimizer(lr, mixed_precision=None):
+  """The tutorial's optimizer: plain gradient descent.
+
+  Args:
+    lr: float32 scalar Tensor, the learning rate.
+    mixed_precision: bool, default --mixed_precision: wrap it so that its
+      compute_gradients() differentiates the loss times LOSS_SCALE and
+      divides the gradients by LOSS_SCALE (adds no variables).
+
+  Returns:
+    A tf.train.Optimizer.
+  """
+  opt = tf.train.GradientDescentOptimizer(lr)
+  if flag_or(mixed_precision, 'mixed_precision'):
+    opt = tf.train.experimental.MixedPrecisionLossScaleOptimizer(
+        opt, LOSS_SCALE)
+  return opt
+
+
 def apply_gradients(opt, grads, global_step):
   """Applies gradients, then updates the moving averages of the variables.
 
@@ -529,7 +589,7 @@ def apply_gradients(opt, grads, global_step):
   return train_op
 
 
-def train(total_loss, global_step, batch_size=None):
+def train(total_loss, global_step, batch_size=None, mixed_precision=None):
   """Train CIFAR-10 model.
 
   Create an optimizer and apply to all trainable variables. Add moving
@@ -541,6 +601,8 @@ def train(total_loss, global_step, batch_size=None):
       processed.
     batch_size: images per step, for the learning-rate schedule; default
       --batch_size.
+    mixed_precision: bool, default --mixed_precision: scale the loss (see
+      optimizer()).
   Returns:
     train_op: op for training.
   """
@@ -551,7 +613,7 @@ def train(total_loss, global_step, batch_size=None):
 
   # Compute gradients.
   with tf.control_dependencies([loss_averages_op]):
-    opt = tf.train.GradientDescentOptimizer(lr)
+    opt = optimizer(lr, mixed_precision)
     grads = opt.compute_gradients(total_loss)
 
   return apply_gradients(opt, grads, global_step)

@@ -92,7 +92,8 @@ import time
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from cifar10 import cifar10  # Owns --batch_size, --data_dir, --use_fp16.
+# Owns --batch_size, --data_dir, --use_fp16, --mixed_precision.
+from cifar10 import cifar10
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
 from cifar10 import cifar10_synthetic  # Owns --records_per_file.
@@ -177,7 +178,10 @@ VARIANTS = (
      {'TF_XLA_FLAGS': (os.environ.get('TF_XLA_FLAGS', '') +
                        ' --tf_xla_cpu_global_jit').strip()},
      ('--global_jit',)),
-    ('fp16', 'float16 model (--use_fp16)', {}, ('--use_fp16',)),
+    ('fp16', 'float16 model (--use_fp16)', {},
+     ('--use_fp16', '--nomixed_precision')),
+    ('fp16', 'mixed precision (--mixed_precision)', {},
+     ('--nouse_fp16', '--mixed_precision')),
 )
 
 # Records per file of the generated set when --data_dir has no data (fewer
@@ -1078,6 +1082,7 @@ def measure_trainer(data_dir, batch_size, steps, warmup_steps, repeats):
   cmd = [sys.executable, '-m', 'cifar10.cifar10_train',
          '--data_dir=' + data_dir, '--train_dir=' + train_dir,
          '--batch_size=%d' % batch_size, '--use_fp16=%s' % FLAGS.use_fp16,
+         '--mixed_precision=%s' % FLAGS.mixed_precision,
          '--max_steps=%d' % max_steps, '--log_frequency=%d' % log_frequency]
   meter = CpuMeter()
   try:
@@ -1117,6 +1122,7 @@ def _benchmark_child(phases, data_dir, env, output_json=None,
          '--data_dir=' + data_dir,
          '--batch_size=%d' % FLAGS.batch_size,
          '--use_fp16=%s' % FLAGS.use_fp16,
+         '--mixed_precision=%s' % FLAGS.mixed_precision,
          '--global_jit=%s' % FLAGS.global_jit,
          '--steps=%d' % FLAGS.steps,
          '--warmup_steps=%d' % FLAGS.warmup_steps,
@@ -1303,9 +1309,11 @@ def format_table(report):
                        report['onednn_enabled']], report['intra_op_threads'],
                    report['inter_op_threads'], report['repeats'],
                    report['steps']))
-  if report['use_fp16'] or report['global_jit']:
+  if report['use_fp16'] or report['mixed_precision'] or report['global_jit']:
     lines.append('Model built in %s%s.' % (
-        'float16' if report['use_fp16'] else 'float32',
+        'float16' if report['use_fp16'] else
+        'mixed precision (float16 compute, float32 variables)'
+        if report['mixed_precision'] else 'float32',
         ', compiled with XLA auto-clustering' if report['global_jit'] else ''))
   if report['min_fraction_in_queue'] != (
       cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE):
@@ -1590,6 +1598,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       ('data_dir', data_dir if not temp else '(temporary) ' + data_dir),
       ('batch_size', FLAGS.batch_size),
       ('use_fp16', FLAGS.use_fp16),
+      ('mixed_precision', FLAGS.mixed_precision),
       ('global_jit', FLAGS.global_jit),
       ('num_threads', FLAGS.num_threads),
       ('steps', FLAGS.steps),

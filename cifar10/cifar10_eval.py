@@ -237,7 +237,8 @@ def _restore_error(checkpoint_path, error, var_list):
 
 def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
              run_once=False, eval_interval_secs=300, data_dir=None,
-             batch_size=None, use_fp16=None, eval_on_cpu=False):
+             batch_size=None, use_fp16=None, eval_on_cpu=False,
+             mixed_precision=None):
   """Eval CIFAR-10 for a number of steps.
 
   Args:
@@ -251,6 +252,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     batch_size: images per batch; default --batch_size.
     use_fp16: build the model in float16; default --use_fp16.
     eval_on_cpu: hide the GPUs from the evaluation.
+    mixed_precision: compute in float16 (the checkpoint's variables are
+      float32 either way); default --mixed_precision.
 
   Returns:
     float, the precision @ 1 of the last checkpoint evaluated, or None if
@@ -271,7 +274,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
-    logits = cifar10.inference(images)
+    logits = cifar10.inference(images, mixed_precision)
 
     # Calculate predictions. in_top_k needs float32 logits; labels stay int32.
     top_k_op = tf.nn.in_top_k(tf.cast(logits, tf.float32), labels, 1)

@@ -154,7 +154,7 @@ def prefetch_queue(tensors, capacity, name=PREFETCH_QUEUE_NAME):
   return queue
 
 
-def tower_loss(scope, images, labels):
+def tower_loss(scope, images, labels, mixed_precision=None):
   """Calculate the total loss on a single tower running the CIFAR model.
 
   Args:
@@ -162,13 +162,15 @@ def tower_loss(scope, images, labels):
     images: Images. 4D tensor of shape [batch_size, 24, 24, 3], float32 (or
       float16).
     labels: Labels. 1D tensor of shape [batch_size], int32.
+    mixed_precision: compute in float16 with float32 variables; default
+      --mixed_precision.
 
   Returns:
-    Scalar Tensor of the images' dtype: this tower's cross entropy plus all
-    weight decay terms.
+    Scalar Tensor of the images' dtype (float32 with mixed_precision): this
+    tower's cross entropy plus all weight decay terms.
   """
   # Build inference Graph.
-  logits = cifar10.inference(images)
+  logits = cifar10.inference(images, mixed_precision)
 
   # Build the portion of the Graph calculating the losses. Each tower adds its
   # own weight decay terms and cross entropy to the 'losses' collection; the
@@ -263,7 +265,7 @@ def _keep_summaries_of_last_tower(num_gpus):
   summaries[:] = [s for s in summaries if s not in dropped]
 
 
-def tower_train_op(tower_batch, num_gpus, batch_size):
+def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
   """Builds the synchronous multi-tower training step in the default graph.
 
   Args:
@@ -273,6 +275,8 @@ def tower_train_op(tower_batch, num_gpus, batch_size):
       name scope (e.g. a queue's dequeue, or constants in a test).
     num_gpus: int >= 1, number of towers.
     batch_size: int, images per tower; a step consumes batch_size * num_gpus.
+    mixed_precision: compute in float16 with float32 variables and a scaled
+      loss; default --mixed_precision.
 
   Returns:
     train_op: op running one step: gradients of all towers, averaged and
@@ -291,7 +295,7 @@ def tower_train_op(tower_batch, num_gpus, batch_size):
     lr = cifar10.learning_rate(global_step, batch_size * num_gpus)
 
     # Create an optimizer that performs gradient descent.
-    opt = tf.train.GradientDescentOptimizer(lr)
+    opt = cifar10.optimizer(lr, mixed_precision)
 
     # Calculate the gradients for each model tower.
     tower_grads = []
@@ -304,7 +308,7 @@ def tower_train_op(tower_batch, num_gpus, batch_size):
           # Calculate the loss for one tower of the CIFAR model. This function
           # constructs the entire CIFAR model but shares the variables across
           # all towers.
-          loss = tower_loss(scope, images, labels)
+          loss = tower_loss(scope, images, labels, mixed_precision)
           tower_losses.append((tf.get_collection('losses', scope), loss))
 
           # Reuse variables for the next tower.
@@ -336,7 +340,7 @@ def tower_train_op(tower_batch, num_gpus, batch_size):
 
 
 def build_training_graph(num_gpus, data_dir=None, batch_size=None,
-                         use_fp16=None):
+                         use_fp16=None, mixed_precision=None):
   """Builds input pipeline, towers and update in the default graph.
 
   Args:
@@ -344,6 +348,8 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     batch_size: images per tower and step; default --batch_size.
     use_fp16: build the model in float16; default --use_fp16.
+    mixed_precision: compute in float16 with float32 variables; default
+      --mixed_precision.
 
   Returns:
     train_op: op running one synchronous step of all towers.
@@ -360,12 +366,13 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
     images, labels = cifar10.distorted_inputs(data_dir, batch_size, use_fp16)
     batch_queue = prefetch_queue([images, labels], capacity=2 * num_gpus)
 
-  return tower_train_op(lambda i: batch_queue.dequeue(), num_gpus, batch_size)
+  return tower_train_op(lambda i: batch_queue.dequeue(), num_gpus, batch_size,
+                        mixed_precision)
 
 
 def train(train_dir, max_steps, log_frequency, num_gpus,
           log_device_placement=False, data_dir=None, batch_size=None,
-          use_fp16=None, save_checkpoint_steps=1000):
+          use_fp16=None, save_checkpoint_steps=1000, mixed_precision=None):
   """Train CIFAR-10 with num_gpus towers for a number of steps.
 
   Args:
@@ -379,6 +386,8 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
     use_fp16: build the model in float16; default --use_fp16.
     save_checkpoint_steps: save every this many steps (the original's 1000);
       one is always saved at the last step.
+    mixed_precision: compute in float16 with float32 variables; default
+      --mixed_precision.
 
   Raises:
     cifar10_input.DataError: if a data file is missing or malformed.
@@ -390,7 +399,7 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
   sys.stdout.flush()
   with tf.Graph().as_default():
     train_op, loss = build_training_graph(num_gpus, data_dir, batch_size,
-                                          use_fp16)
+                                          use_fp16, mixed_precision)
 
     # The single trainer's loop: same log line, checkpoints (every 1000 steps
     # by default, as the original, and at the last step), resume and NaN

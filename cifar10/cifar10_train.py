@@ -322,7 +322,7 @@ def move_aside(train_dir):
 
 def train(train_dir, max_steps, log_frequency, log_device_placement=False,
           data_dir=None, batch_size=None, use_fp16=None,
-          save_checkpoint_steps=None):
+          save_checkpoint_steps=None, mixed_precision=None):
   """Train CIFAR-10 for a number of steps.
 
   Args:
@@ -335,6 +335,8 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
     use_fp16: build the model in float16; default --use_fp16.
     save_checkpoint_steps: save every this many steps; None saves every 10
       minutes.
+    mixed_precision: compute in float16 with float32 variables; default
+      --mixed_precision.
   """
   batch_size = cifar10.flag_or(batch_size, 'batch_size')
   with tf.Graph().as_default():
@@ -349,14 +351,14 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
-    logits = cifar10.inference(images)
+    logits = cifar10.inference(images, mixed_precision)
 
     # Calculate loss.
     loss = cifar10.loss(logits, labels)
 
     # Build a Graph that trains the model with one batch of examples and
     # updates the model parameters.
-    train_op = cifar10.train(loss, global_step, batch_size)
+    train_op = cifar10.train(loss, global_step, batch_size, mixed_precision)
 
     run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step=batch_size,

@@ -190,6 +190,35 @@ def test_fresh_start_moves_the_old_run_aside(trained_dir, tmp_path):
       tf.train.list_variables(str(tmp_path / moved[0])))
 
 
+def test_mixed_precision_resumes_and_evaluates_float32_checkpoints(
+    trained_dir, tmp_path):
+  """--mixed_precision continues a float32 run from its checkpoint, and
+  saves one the float32 evaluator (and a --mixed_precision one) reads."""
+  train_dir = _copy_train_dir(trained_dir, tmp_path)
+  reader = tf.train.load_checkpoint(train_dir)
+  float32_variables = (reader.get_variable_to_shape_map(),
+                       reader.get_variable_to_dtype_map())
+  proc = run_module('cifar10_train', '--data_dir=' + trained_dir['data_dir'],
+                    '--train_dir=' + train_dir, '--max_steps=305',
+                    '--batch_size=32', '--log_frequency=5',
+                    '--mixed_precision')
+  lines = LOG_LINE.findall(proc.stdout)
+  assert [int(step) for step, _, _, _ in lines] == [300]
+  # The trained weights were restored: a new model starts at about 4.6.
+  assert float(lines[0][1]) < 3.0, proc.stdout
+  assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-305')
+  reader = tf.train.load_checkpoint(train_dir)
+  assert (reader.get_variable_to_shape_map(),
+          reader.get_variable_to_dtype_map()) == float32_variables
+  args = _eval_args(dict(trained_dir, train_dir=train_dir), tmp_path / 'eval')
+  float32_precision = _precision(run_module('cifar10_eval', *args).stdout)
+  mixed_precision = _precision(run_module('cifar10_eval', *args,
+                                          '--mixed_precision').stdout)
+  assert float32_precision > 0.5  # Chance is 0.1.
+  # float16 logits change a few close calls among the 1000 images.
+  assert mixed_precision == pytest.approx(float32_precision, abs=0.01)
+
+
 def test_offline_archive_fp16_train_and_eval(tmp_path):
   """The synthetic archive command, a file:// --data_url through the real
   download path, and --use_fp16 through training and evaluation."""
@@ -230,6 +259,10 @@ def _closed_port():
     ('cifar10_train', ['--max_steps=-5'],
      'flag --max_steps=-5: -5 is not a positive integer'),
     ('cifar10_train', ['--max_step=10'], 'Unknown command line flag'),
+    ('cifar10_train', ['--use_fp16', '--mixed_precision'],
+     'flags use_fp16=True, mixed_precision=True: --use_fp16 (float16 '
+     'variables) and --mixed_precision (float32 variables, float16 compute) '
+     'exclude each other: pass one of them.'),
     ('cifar10_eval', ['--eval_data=validation'],
      'flag --eval_data=validation: value should be one of <test|train_eval>'),
     ('cifar10_eval', ['--run_once=maybe'],
