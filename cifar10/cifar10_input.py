@@ -130,8 +130,11 @@ def read_cifar10(filename_queue):
   depth_major = tf.reshape(
       tf.strided_slice(record_bytes, [LABEL_BYTES], [RECORD_BYTES]),
       [ORIGINAL_DEPTH, ORIGINAL_HEIGHT, ORIGINAL_WIDTH])
-  # Convert from [depth, height, width] to [height, width, depth].
-  uint8image = tf.transpose(depth_major, [1, 2, 0])
+  # Convert from [depth, height, width] to [height, width, depth] by stacking
+  # the three colour planes along a new last axis. (tf.transpose(depth_major,
+  # [1, 2, 0]) is the same, but oneDNN logs an error line for a uint8
+  # transpose on every CPU without AVX-512.)
+  uint8image = tf.stack(tf.unstack(depth_major), axis=2)
 
   return CIFAR10Record(height=ORIGINAL_HEIGHT, width=ORIGINAL_WIDTH,
                        depth=ORIGINAL_DEPTH, key=key, label=label,
