@@ -34,8 +34,15 @@ differently, which it says), one after the other:
                 process: Keras 3 needs TF2 behaviour, which this process has
                 turned off).
 and, on request (--phases=...,onednn or --phases=all):
+  trainer       cifar10_train as shipped, in a child process: the median of
+                its own examples/sec lines.
+  lrn           the compute-only step with this package's LRN (cifar10._lrn)
+                and with the original's tf.nn.lrn, in alternating windows.
   onednn        compute, pipeline and matmul again in child processes with
                 TF_ENABLE_ONEDNN_OPTS=0 and =1.
+  xla           the same in a child process with XLA auto-clustering.
+  fp16          the same in child processes with --use_fp16 and with
+                --mixed_precision.
   threads       the queue-fed step with other numbers of preprocessing
                 threads (--thread_sweep).
   session       compute and queue-fed steps under other intra/inter-op
@@ -79,6 +86,8 @@ if __package__ in (None, ''):
   importlib.import_module('cifar10')
 
 import collections  # pylint: disable=g-import-not-at-top
+import contextlib
+import functools
 import json
 import math
 import platform
@@ -88,6 +97,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from unittest import mock
 
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -103,7 +113,8 @@ FLAGS = tf.app.flags.FLAGS
 
 DEFAULT_PHASES = ('matmul', 'compute', 'pipeline', 'eval', 'batch_sizes',
                   'towers', 'keras')
-OPTIONAL_PHASES = ('trainer', 'onednn', 'xla', 'fp16', 'threads', 'session', 'profile')
+OPTIONAL_PHASES = ('trainer', 'lrn', 'onednn', 'xla', 'fp16', 'threads',
+                   'session', 'profile')
 ALL_PHASES = DEFAULT_PHASES + OPTIONAL_PHASES
 
 tf.app.flags.DEFINE_integer('steps', 20,
@@ -707,6 +718,30 @@ def measure_compute(batch_size, data_dir, steps, warmup_steps, repeats,
   return result
 
 
+def _tf_nn_lrn(x, name):
+  """The original's LRN layer: TensorFlow's LRN op and LRNGrad kernel."""
+  return tf.nn.lrn(x, cifar10.LRN_DEPTH_RADIUS, bias=cifar10.LRN_BIAS,
+                   alpha=cifar10.LRN_ALPHA, beta=cifar10.LRN_BETA, name=name)
+
+
+def measure_lrn(batch_size, data_dir, steps, warmup_steps, repeats, config):
+  """Compute-only steps with cifar10's LRN and with tf.nn.lrn, in turn.
+
+  Returns:
+    OrderedDict 'package' and 'tf_nn_lrn', each Windows.result()'s.
+  """
+  graphs = collections.OrderedDict()
+  graphs['package'] = _compute_graph(batch_size, data_dir)
+  with mock.patch.object(cifar10, '_lrn', _tf_nn_lrn):
+    graphs['tf_nn_lrn'] = _compute_graph(batch_size, data_dir)
+  with contextlib.ExitStack() as stack:
+    steppers = collections.OrderedDict()
+    for name, (graph, train_op) in graphs.items():
+      sess = stack.enter_context(QueueSession(config, graph))
+      steppers[name] = (functools.partial(sess.run, train_op), batch_size)
+    return time_interleaved(steppers, steps, warmup_steps, repeats)
+
+
 def measure_training(batch_size, data_dir, num_threads, steps, warmup_steps,
                      repeats, config, compute=True, pipeline=True,
                      profile_steps=0):
@@ -1263,6 +1298,9 @@ def summarize(results, flops):
   if 'towers' in results:
     s['towers_images_per_sec'] = collections.OrderedDict(
         (str(n), _rate(r)) for n, r in results['towers'].items())
+  if 'lrn' in results:
+    s['lrn_speedup'] = _ratio(_rate(results['lrn']['package']),
+                              _rate(results['lrn']['tf_nn_lrn']))
 
   targets = collections.OrderedDict()
   train = pipeline.get('train')
@@ -1390,6 +1428,13 @@ def format_table(report):
     else:
       lines.append(row % ('multi-GPU trainer, --num_gpus %s' % n, 'n/a',
                           res['reason'][:200]))
+  if 'lrn' in r:
+    lines.append(row % ("compute only: package's LRN / tf.nn.lrn",
+                        '%s / %s' % (_fmt(_rate(r['lrn']['package'])),
+                                     _fmt(_rate(r['lrn']['tf_nn_lrn']))),
+                        'alternating windows; %sx; %s' % (
+                            _fmt(s['lrn_speedup'], '%.2f'),
+                            _load_note(r['lrn']['tf_nn_lrn']))))
   for t, res in r.get('threads', {}).items():
     lines.append(row % ('%s preprocessing threads: compute / queue-fed' % t,
                         '%s / %s' % (_fmt(_rate(res['compute'])),
@@ -1457,7 +1502,7 @@ def _windows(results):
       yield name, results[name]
   for name, res in results.get('pipeline', {}).items():
     yield 'pipeline/' + name, res
-  for group in ('batch_sizes', 'towers'):
+  for group in ('batch_sizes', 'towers', 'lrn'):
     for key, res in results.get(group, {}).items():
       yield '%s/%s' % (group, key), res
 
@@ -1498,6 +1543,10 @@ def run_benchmark(phases, data_dir):
       results['pipeline'] = collections.OrderedDict(
           [('input', out['input']), ('train', out['train'])])
     results['peak_rss_mib_training'] = peak_rss_mib()
+  if 'lrn' in phases:
+    log("compute only with this package's LRN and with tf.nn.lrn, in turn")
+    results['lrn'] = measure_lrn(batch_size, data_dir, steps, warmup, repeats,
+                                 config)
   if 'eval' in phases:
     log('evaluation')
     results['eval'] = measure_eval(batch_size, data_dir, threads, steps,

@@ -67,11 +67,14 @@ def test_model_flops_follow_the_shapes():
 
 
 def test_model_flops_match_the_built_graph():
-  """The count agrees with the Conv2D and MatMul ops of cifar10.inference."""
+  """The count agrees with the Conv2D and MatMul ops of cifar10.inference
+  (but for the matmuls that sum LRN's windows: LRN is not counted)."""
   with tf.Graph().as_default() as g:
     cifar10.inference(tf.placeholder(tf.float32, [1, 24, 24, 3]))
     macs = {}
     for op in g.get_operations():
+      if op.name.startswith(('norm1/', 'norm2/')):
+        continue
       if op.type == 'Conv2D':
         out = op.outputs[0].shape.as_list()
         kh, kw, cin, _ = op.inputs[1].shape.as_list()
@@ -98,6 +101,7 @@ def report(synthetic_data_dir, tmp_path_factory):
   out = str(tmp_path_factory.mktemp('benchmark') / 'bench.json')
   proc = run_module(
       'cifar10_benchmark', '--data_dir=' + synthetic_data_dir,
+      '--phases=' + ','.join(cifar10_benchmark.DEFAULT_PHASES + ('lrn',)),
       '--batch_size=32', '--batch_sizes=16,32', '--steps=2',
       '--warmup_steps=1', '--num_threads=2', '--min_fraction_in_queue=0.02',
       '--output_json=' + out, timeout=300)
@@ -110,7 +114,7 @@ SUMMARY_FIGURES = (
     'train_compute_only_images_per_sec', 'train_queue_images_per_sec',
     'keras_fit_images_per_sec', 'eval_images_per_sec', 'peak_rss_mib',
     'keras_peak_rss_mib', 'compute_flop_fraction', 'queue_flop_fraction',
-    'queue_vs_compute', 'faithful_vs_keras')
+    'queue_vs_compute', 'faithful_vs_keras', 'lrn_speedup')
 
 
 def test_benchmark_json_has_every_figure_positive(report):
@@ -137,10 +141,12 @@ def test_benchmark_records_how_it_measured(report):
   assert results['keras']['process'] == 'child'
   # The Keras model has the tutorial's 1,068,298 parameters.
   assert results['keras']['params'] == 1068298
-  for name in ('compute', 'eval'):
-    assert results[name]['other_cores'] is None or (
-        results[name]['other_cores'] >= 0)
-    assert len(results[name]['windows']) == 1
+  for name, result in (('compute', results['compute']),
+                       ('eval', results['eval']),
+                       ('lrn', results['lrn']['package']),
+                       ('lrn', results['lrn']['tf_nn_lrn'])):
+    assert result['other_cores'] is None or result['other_cores'] >= 0, name
+    assert len(result['windows']) == 1, name
 
 
 def test_benchmark_prints_the_table_and_says_synthetic(report):
@@ -149,7 +155,8 @@ def test_benchmark_prints_the_table_and_says_synthetic(report):
   for line in ('dense matmul', 'input pipeline alone',
                'train step, batch in memory', 'train step fed by the queues',
                'tf.keras model.fit', 'eval: inputs + inference',
-               'peak resident memory', '--num_gpus 2'):
+               'peak resident memory', '--num_gpus 2',
+               "compute only: package's LRN / tf.nn.lrn"):
     assert line in out, line
   assert 'not the tutorial' in out  # --min_fraction_in_queue is noted.
 

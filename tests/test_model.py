@@ -122,6 +122,43 @@ def test_one_training_step_changes_weights_and_averages():
         rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.parametrize('scale', [1.0, 255.0])
+def test_lrn_equals_tf_nn_lrn_and_its_gradient(scale):
+  """norm1/norm2's LRN: tf.nn.lrn's values and gradients (TensorFlow's own
+  LRN and LRNGrad kernels), on the layers' shape, with zeros as after a
+  ReLU, and at pixel scale."""
+  rng = np.random.RandomState(0)
+  x = rng.normal(size=[128, 12, 12, 64]) * scale
+  x[rng.uniform(size=x.shape) < 0.3] = 0.0
+  dy = rng.normal(size=x.shape)
+  with tf.Graph().as_default() as g:
+    x_in = tf.constant(x, tf.float32)
+    results = []
+    for lrn in (cifar10._lrn(x_in, name='norm1'),  # pylint: disable=protected-access
+                tf.nn.lrn(x_in, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)):
+      results.append([lrn] + tf.gradients(lrn, x_in, tf.constant(dy,
+                                                                 tf.float32)))
+    assert g.get_operation_by_name('norm1').type == 'Identity'
+    assert 'LRNGrad' not in {op.type for op in g.get_operations()
+                             if op.name.startswith('gradients/norm1')}
+    with tf.Session() as sess:
+      (y, dx), (expected_y, expected_dx) = sess.run(results)
+  np.testing.assert_allclose(y, expected_y, rtol=1e-5, atol=1e-6 * scale)
+  np.testing.assert_allclose(dx, expected_dx, rtol=1e-4,
+                             atol=1e-5 * np.abs(expected_dx).max())
+
+
+def test_lrn_with_a_gpu_or_in_float16_is_tf_nn_lrn(monkeypatch):
+  with tf.Graph().as_default() as g:
+    cifar10._lrn(tf.zeros([2, 3, 3, 64], tf.float16), name='half')  # pylint: disable=protected-access
+    monkeypatch.setattr(tf.config, 'list_physical_devices',
+                        lambda kind: ['/physical_device:GPU:0'])
+    cifar10._lrn(tf.zeros([2, 3, 3, 64]), name='gpu')  # pylint: disable=protected-access
+    assert g.get_operation_by_name('half').type == 'LRN'
+    assert g.get_operation_by_name('gpu').type == 'LRN'
+    assert g.get_operation_by_name('gpu').get_attr('depth_radius') == 4
+
+
 def test_learning_rate_schedule():
   with tf.Graph().as_default():
     global_step = tf.placeholder(tf.int64, [])
