@@ -303,8 +303,8 @@ def _lrn(x, name):
   """tf.nn.lrn(x, LRN_DEPTH_RADIUS, LRN_BIAS, LRN_ALPHA, LRN_BETA, name).
 
   TensorFlow's CPU kernel for the gradient of LRN loops over every element
-  and its window; it took 14 % of a training step's op time. On machines without a
-  GPU, float32 LRN is therefore computed here with the same formula,
+  and its window; it took 14 % of a training step's op time. On machines
+  without a GPU, float32 LRN is therefore computed here with the same formula,
     y = x * n^-beta,  n = bias + alpha * (sum of x^2 over the window),
   and its gradient in closed form (the window is symmetric):
     dx = dy * n^-beta - 2 * alpha * beta * x * (sum of dy * y / n over it),
@@ -327,16 +327,16 @@ def _lrn(x, name):
   band = np.abs(channel[:, None] - channel[None, :]) <= LRN_DEPTH_RADIUS
 
   @tf.custom_gradient
-  def lrn(x):
+  def lrn(features):
     band_matrix = tf.constant(band, tf.float32)
-    n = LRN_BIAS + LRN_ALPHA * _window_sum(tf.square(x), band_matrix)
+    n = LRN_BIAS + LRN_ALPHA * _window_sum(tf.square(features), band_matrix)
     # n^-0.75 from square roots: cheaper than pow.
     n_pow = (tf.math.rsqrt(n) * tf.math.rsqrt(tf.sqrt(n))
              if LRN_BETA == 0.75 else tf.pow(n, -LRN_BETA))
-    y = x * n_pow
+    y = features * n_pow
 
     def grad(dy):
-      return dy * n_pow - 2.0 * LRN_ALPHA * LRN_BETA * x * _window_sum(
+      return dy * n_pow - 2.0 * LRN_ALPHA * LRN_BETA * features * _window_sum(
           dy * y / n, band_matrix)
     return y, grad
 
