@@ -88,7 +88,6 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """or a local copy).""")
 
 
-
 def _one_precision(flags_dict):
   return not (flags_dict['use_fp16'] and flags_dict['mixed_precision'])
 

@@ -102,10 +102,11 @@ from unittest import mock
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-# Owns --batch_size, --data_dir, --use_fp16, --mixed_precision.
+# Owns --batch_size, --data_dir, --use_fp16, --mixed_precision, --xla.
 from cifar10 import cifar10
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
+from cifar10 import cifar10_multi_gpu_train
 from cifar10 import cifar10_synthetic  # Owns --records_per_file.
 from cifar10 import cifar10_train  # session_config().
 
@@ -171,11 +172,6 @@ tf.app.flags.DEFINE_float('wait_quiet_secs', 0.0,
                           """time windows they disturbed again (at most """
                           """3x --repeats). 0: time at once.""",
                           lower_bound=0.0)
-tf.app.flags.DEFINE_boolean('global_jit', False,
-                            """Compile the benchmark's sessions with XLA """
-                            """auto-clustering (global_jit_level ON_1; on """
-                            """the CPU start the process with """
-                            """TF_XLA_FLAGS=--tf_xla_cpu_global_jit).""")
 tf.app.flags.DEFINE_integer('keras_timeout', 600,
                             """Seconds the Keras child process may take.""",
                             lower_bound=1)
@@ -185,10 +181,10 @@ tf.app.flags.DEFINE_integer('keras_timeout', 600,
 VARIANTS = (
     ('onednn', 'TF_ENABLE_ONEDNN_OPTS=0', {'TF_ENABLE_ONEDNN_OPTS': '0'}, ()),
     ('onednn', 'TF_ENABLE_ONEDNN_OPTS=1', {'TF_ENABLE_ONEDNN_OPTS': '1'}, ()),
-    ('xla', 'XLA auto-clustering (--global_jit)',
+    ('xla', 'XLA auto-clustering (--xla)',
      {'TF_XLA_FLAGS': (os.environ.get('TF_XLA_FLAGS', '') +
                        ' --tf_xla_cpu_global_jit').strip()},
-     ('--global_jit',)),
+     ('--xla',)),
     ('fp16', 'float16 model (--use_fp16)', {},
      ('--use_fp16', '--nomixed_precision')),
     ('fp16', 'mixed precision (--mixed_precision)', {},
@@ -479,38 +475,21 @@ def time_window(run_step, images_per_step, steps, warmup_steps, repeats,
   Returns:
     Windows.result()'s dict.
   """
-  if wait_quiet_secs is None:
-    wait_quiet_secs = FLAGS.wait_quiet_secs
-  start = time.perf_counter()
-  run_step()
-  first = time.perf_counter() - start
-  for _ in range(warmup_steps - 1):
-    run_step()
-  windows = Windows(images_per_step, steps, repeats, wait_quiet_secs)
-  while not windows.done():
-    for _ in range(windows.prepare()):
-      run_step()
-    step_times = []
-    windows.start()
-    for _ in range(steps):
-      t = time.perf_counter()
-      run_step()
-      step_times.append(time.perf_counter() - t)
-    windows.finish(step_times)
-  return windows.result(first)
+  # Alone, no other step drains the queues between windows: no resettling.
+  return time_interleaved({'step': (run_step, images_per_step)}, steps,
+                          warmup_steps, repeats, wait_quiet_secs,
+                          resettle_steps=0)['step']
 
 
 def session_config(intra=None, inter=None, allow_soft_placement=False):
-  """The trainers' ConfigProto (cifar10_train.session_config) with pools."""
+  """The trainers' ConfigProto (cifar10_train.session_config: --xla too)
+  with the benchmark's thread pools."""
   config = cifar10_train.session_config(
       log_device_placement=False, allow_soft_placement=allow_soft_placement)
   intra = FLAGS.intra_op_threads if intra is None else intra
   inter = FLAGS.inter_op_threads if inter is None else inter
   config.intra_op_parallelism_threads = intra
   config.inter_op_parallelism_threads = inter
-  if FLAGS.global_jit:
-    config.graph_options.optimizer_options.global_jit_level = (
-        tf.OptimizerOptions.ON_1)
   return config
 
 
@@ -543,7 +522,7 @@ class QueueSession(object):
 
 
 def time_interleaved(steppers, steps, warmup_steps, repeats,
-                     wait_quiet_secs=None):
+                     wait_quiet_secs=None, resettle_steps=RESETTLE_STEPS):
   """Times several steps in alternating windows, so drift hits all alike.
 
   On a shared or virtual machine the speed drifts by tens of percent from
@@ -552,8 +531,8 @@ def time_interleaved(steppers, steps, warmup_steps, repeats,
 
   Args:
     steppers: OrderedDict name -> (run_step, images_per_step).
-    steps, warmup_steps, repeats, wait_quiet_secs: as time_window's. Every
-      window starts after RESETTLE_STEPS untimed steps: queues refill while
+    steps, warmup_steps, repeats, wait_quiet_secs: as time_window's.
+    resettle_steps: untimed steps before every window: queues refill while
       the other steps are timed.
 
   Returns:
@@ -575,7 +554,7 @@ def time_interleaved(steppers, steps, warmup_steps, repeats,
       w = windows[name]
       if w.done():
         continue
-      for _ in range(max(w.prepare(), RESETTLE_STEPS)):
+      for _ in range(max(w.prepare(), resettle_steps)):
         run_step()
       step_times = []
       w.start()
@@ -639,24 +618,14 @@ def _fixed_batch(batch_size, data_dir):
   return (images - mean) / std, labels
 
 
-class _QueueFraction(object):
-  """Sets cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE for a build."""
-
-  def __init__(self, fraction):
-    self._fraction = fraction
-    self._saved = None
-
-  def __enter__(self):
-    self._saved = cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE
-    cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE = self._fraction
-
-  def __exit__(self, *unused):
-    cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE = self._saved
-    return False
+def _queue_fraction():
+  """Builds the input with --min_fraction_in_queue as the shuffle queue's."""
+  return mock.patch.object(cifar10_input, 'MIN_FRACTION_OF_EXAMPLES_IN_QUEUE',
+                           FLAGS.min_fraction_in_queue)
 
 
 def _distorted_inputs(data_dir, batch_size, num_threads):
-  with tf.device('/cpu:0'), _QueueFraction(FLAGS.min_fraction_in_queue):
+  with tf.device('/cpu:0'), _queue_fraction():
     images, labels = cifar10_input.distorted_inputs(
         _batches_dir(data_dir), batch_size, num_threads=num_threads)
   return _cast(images), labels
@@ -802,7 +771,7 @@ def measure_eval(batch_size, data_dir, num_threads, steps, warmup_steps,
                  repeats, config):
   """cifar10_eval's graph: inputs + inference + in_top_k."""
   with tf.Graph().as_default():
-    with tf.device('/cpu:0'), _QueueFraction(FLAGS.min_fraction_in_queue):
+    with tf.device('/cpu:0'), _queue_fraction():
       images, labels = cifar10_input.inputs(
           eval_data=True, data_dir=_batches_dir(data_dir),
           batch_size=batch_size, num_threads=num_threads)
@@ -817,26 +786,17 @@ def measure_towers(num_gpus, batch_size, data_dir, num_threads, steps,
                    warmup_steps, repeats):
   """cifar10_multi_gpu_train's step with num_gpus towers, on this machine.
 
-  Imported here: the module is optional for the rest of the benchmark.
-
   Returns:
     time_window's dict (images_per_sec counts batch_size * num_gpus per
-    step), or {'available': False, 'reason': ...}.
+    step), with 'available' and 'gpus_found'.
   """
-  try:
-    from cifar10 import cifar10_multi_gpu_train  # pylint: disable=g-import-not-at-top
-    tower_train_op = cifar10_multi_gpu_train.tower_train_op
-    prefetch_queue = cifar10_multi_gpu_train.prefetch_queue
-  except Exception as e:  # pylint: disable=broad-except
-    return {'available': False,
-            'reason': 'cannot use cifar10_multi_gpu_train: %s: %s'
-                      % (type(e).__name__, e)}
   with tf.Graph().as_default():
     with tf.device('/cpu:0'):
       images, labels = _distorted_inputs(data_dir, batch_size, num_threads)
-      batch_queue = prefetch_queue([images, labels], capacity=2 * num_gpus)
-    train_op, _ = tower_train_op(lambda i: batch_queue.dequeue(), num_gpus,
-                                 batch_size)
+      batch_queue = cifar10_multi_gpu_train.prefetch_queue(
+          [images, labels], capacity=2 * num_gpus)
+    train_op, _ = cifar10_multi_gpu_train.tower_train_op(
+        lambda i: batch_queue.dequeue(), num_gpus, batch_size)
     config = session_config(allow_soft_placement=True)
     with QueueSession(config) as sess:
       result = time_window(lambda: sess.run(train_op), batch_size * num_gpus,
@@ -1121,6 +1081,7 @@ def measure_trainer(data_dir, batch_size, steps, warmup_steps, repeats):
          '--data_dir=' + data_dir, '--train_dir=' + train_dir,
          '--batch_size=%d' % batch_size, '--use_fp16=%s' % FLAGS.use_fp16,
          '--mixed_precision=%s' % FLAGS.mixed_precision,
+         '--xla=%s' % FLAGS.xla,
          '--max_steps=%d' % max_steps, '--log_frequency=%d' % log_frequency]
   meter = CpuMeter()
   try:
@@ -1161,7 +1122,7 @@ def _benchmark_child(phases, data_dir, env, output_json=None,
          '--batch_size=%d' % FLAGS.batch_size,
          '--use_fp16=%s' % FLAGS.use_fp16,
          '--mixed_precision=%s' % FLAGS.mixed_precision,
-         '--global_jit=%s' % FLAGS.global_jit,
+         '--xla=%s' % FLAGS.xla,
          '--steps=%d' % FLAGS.steps,
          '--warmup_steps=%d' % FLAGS.warmup_steps,
          '--repeats=%d' % FLAGS.repeats,
@@ -1334,6 +1295,28 @@ def _load_note(result):
   return note + (' DISTURBED' if result.get('disturbed') else '')
 
 
+def _child_line(row, label, res, detail):
+  """A child process's table line: compute / queue-fed, or why it has none.
+
+  Args:
+    row: the table's line format (measurement, images/s, notes).
+    label: what the child measured.
+    res: its report, or {'available': False, 'reason': ...}.
+    detail: function of the child's summary dict, the note's first part.
+
+  Returns:
+    str.
+  """
+  if 'summary' not in res:
+    return row % (label, 'n/a', res.get('reason', '')[:200])
+  cs = res['summary']
+  return row % ('%s: compute / queue-fed' % label,
+                '%s / %s' % (_fmt(cs['train_compute_only_images_per_sec']),
+                             _fmt(cs['train_queue_images_per_sec'])),
+                'child process; %s; %s' % (
+                    detail(cs), _load_note(res['results'].get('compute'))))
+
+
 def format_table(report):
   """The printed table: one line per figure."""
   s, r = report['summary'], report['results']
@@ -1350,12 +1333,12 @@ def format_table(report):
                        report['onednn_enabled']], report['intra_op_threads'],
                    report['inter_op_threads'], report['repeats'],
                    report['steps']))
-  if report['use_fp16'] or report['mixed_precision'] or report['global_jit']:
+  if report['use_fp16'] or report['mixed_precision'] or report['xla']:
     lines.append('Model built in %s%s.' % (
         'float16' if report['use_fp16'] else
         'mixed precision (float16 compute, float32 variables)'
         if report['mixed_precision'] else 'float32',
-        ', compiled with XLA auto-clustering' if report['global_jit'] else ''))
+        ', compiled with XLA auto-clustering' if report['xla'] else ''))
   if report['min_fraction_in_queue'] != (
       cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE):
     lines.append('NOTE: shuffle queue holds %.3g of an epoch, not the '
@@ -1424,13 +1407,9 @@ def format_table(report):
     lines.append(row % ('compute only, batch %s' % bs, _fmt(_rate(res)),
                         _load_note(res)))
   for n, res in r.get('towers', {}).items():
-    if res.get('available'):
-      lines.append(row % ('multi-GPU trainer step, --num_gpus %s (on %s)' % (
-          n, 'GPUs' if res.get('gpus_found') else 'the CPU'),
-                          _fmt(_rate(res)), _load_note(res)))
-    else:
-      lines.append(row % ('multi-GPU trainer, --num_gpus %s' % n, 'n/a',
-                          res['reason'][:200]))
+    lines.append(row % ('multi-GPU trainer step, --num_gpus %s (on %s)' % (
+        n, 'GPUs' if res['gpus_found'] else 'the CPU'),
+                        _fmt(_rate(res)), _load_note(res)))
   if 'lrn' in r:
     lines.append(row % ("compute only: package's LRN / tf.nn.lrn",
                         '%s / %s' % (_fmt(_rate(r['lrn']['package'])),
@@ -1448,30 +1427,13 @@ def format_table(report):
                             _fmt(_rate(res['input'])),
                             _load_note(res['train']))))
   for pair, res in r.get('session', {}).items():
-    if 'summary' in res:
-      cs = res['summary']
-      lines.append(row % ('intra:inter %s: compute / queue-fed' % pair,
-                          '%s / %s' % (
-                              _fmt(cs['train_compute_only_images_per_sec']),
-                              _fmt(cs['train_queue_images_per_sec'])),
-                          'child process; %s; %s' % (
-                              _fmt(cs['queue_vs_compute'], '%.2f'),
-                              _load_note(res['results'].get('compute')))))
-    else:
-      lines.append(row % ('intra:inter %s' % pair, 'n/a',
-                          res.get('reason', '')[:200]))
+    lines.append(_child_line(
+        row, 'intra:inter %s' % pair, res,
+        lambda cs: _fmt(cs['queue_vs_compute'], '%.2f')))
   for label, res in r.get('variants', {}).items():
-    if 'summary' in res:
-      cs = res['summary']
-      lines.append(row % ('%s: compute / queue-fed' % label,
-                          '%s / %s' % (
-                              _fmt(cs['train_compute_only_images_per_sec']),
-                              _fmt(cs['train_queue_images_per_sec'])),
-                          'child process; matmul %s GFLOP/s; %s' % (
-                              _fmt(cs['matmul_gflops'], '%.1f'),
-                              _load_note(res['results'].get('compute')))))
-    else:
-      lines.append(row % (label, 'n/a', res.get('reason', '')[:200]))
+    lines.append(_child_line(
+        row, label, res,
+        lambda cs: 'matmul %s GFLOP/s' % _fmt(cs['matmul_gflops'], '%.1f')))
   for name, res in (('compute-only', r.get('compute')),
                     ('queue-fed', pipeline.get('train'))):
     prof = (res or {}).get('profile')
@@ -1627,10 +1589,10 @@ def main(argv=None):  # pylint: disable=unused-argument
     _pairs(FLAGS.session_threads)
   except ValueError as e:
     sys.exit('cifar10_benchmark: error: %s' % e)
-  if FLAGS.global_jit and '--tf_xla_cpu_global_jit' not in os.environ.get(
+  if FLAGS.xla and '--tf_xla_cpu_global_jit' not in os.environ.get(
       'TF_XLA_FLAGS', ''):
     # TensorFlow reads it when it starts: too late to set it here.
-    print('NOTE: --global_jit clusters nothing on the CPU unless the process '
+    print('NOTE: --xla clusters nothing on the CPU unless the process '
           'starts with TF_XLA_FLAGS=--tf_xla_cpu_global_jit (the xla phase '
           'does that).')
   start = time.perf_counter()
@@ -1651,7 +1613,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       ('batch_size', FLAGS.batch_size),
       ('use_fp16', FLAGS.use_fp16),
       ('mixed_precision', FLAGS.mixed_precision),
-      ('global_jit', FLAGS.global_jit),
+      ('xla', FLAGS.xla),
       ('num_threads', FLAGS.num_threads),
       ('steps', FLAGS.steps),
       ('warmup_steps', FLAGS.warmup_steps),

@@ -218,8 +218,8 @@ def _restore_error(checkpoint_path, error, var_list):
     An EvalError, or None if training deleted the checkpoint before it could
     be read (checkpoints rotate): that is not an error.
   """
-  if isinstance(error, tf.errors.NotFoundError) and not tf.train.checkpoint_exists(
-      checkpoint_path):
+  if (isinstance(error, tf.errors.NotFoundError) and
+      not tf.train.checkpoint_exists(checkpoint_path)):
     return None  # Rotated away by training while we waited: not an error.
   mismatch = _mismatch(checkpoint_path, var_list)
   if mismatch:
@@ -262,7 +262,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   Raises:
     EvalError: if num_examples exceeds the data or a checkpoint does not fit.
   """
-  _check_num_examples(eval_data, cifar10.flag_or(data_dir, 'data_dir'),  # pylint: disable=protected-access
+  _check_num_examples(eval_data, cifar10.flag_or(data_dir, 'data_dir'),
                       num_examples)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.

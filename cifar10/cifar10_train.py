@@ -299,8 +299,7 @@ def forget_checkpoints_from(train_dir, step):
   good = [p for p in paths if int(p.rsplit('-', 1)[-1]) < step]
   if good and good[-1] != state.model_checkpoint_path:
     # Written relative to train_dir, as the saver does (see run_training).
-    relative = [os.path.relpath(p, train_dir) if os.path.isabs(train_dir)
-                else p for p in good]
+    relative = [os.path.relpath(p, train_dir) for p in good]
     tf.train.update_checkpoint_state(train_dir, relative[-1], relative)
   return good[-1] if good else None
 

@@ -46,6 +46,17 @@ PRECISION_LINE = re.compile(
 # Small generated sets keep the suite fast; the scripts cycle through them.
 RECORDS_PER_FILE = 1000
 
+# The model's trainable variables and their shapes: checkpoints carry exactly
+# these names, the contract between the trainers, the evaluator and
+# checkpoints users already have.
+VARIABLE_SHAPES = {
+    'conv1/weights': [5, 5, 3, 64], 'conv1/biases': [64],
+    'conv2/weights': [5, 5, 64, 64], 'conv2/biases': [64],
+    'local3/weights': [2304, 384], 'local3/biases': [384],
+    'local4/weights': [384, 192], 'local4/biases': [192],
+    'softmax_linear/weights': [192, 10], 'softmax_linear/biases': [10],
+}
+
 
 def script_env():
   """Environment for the scripts run by the tests."""

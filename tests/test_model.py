@@ -20,16 +20,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_synthetic
-
-# Checkpoints carry exactly these names (and shapes): they are the contract
-# between the trainers, the evaluator and checkpoints users already have.
-VARIABLES = {
-    'conv1/weights': [5, 5, 3, 64], 'conv1/biases': [64],
-    'conv2/weights': [5, 5, 64, 64], 'conv2/biases': [64],
-    'local3/weights': [2304, 384], 'local3/biases': [384],
-    'local4/weights': [384, 192], 'local4/biases': [192],
-    'softmax_linear/weights': [192, 10], 'softmax_linear/biases': [10],
-}
+from conftest import VARIABLE_SHAPES as VARIABLES
 
 
 def _standardized_batch(batch_size, seed=0):
@@ -262,7 +253,7 @@ def test_activation_summaries_drop_the_tower_prefix():
 def test_flag_defaults_serve_library_calls(value, name, expected):
   """Library functions work without a command line: flags are not parsed at
   import, their defaults are used."""
-  assert cifar10.flag_or(value, name) == expected  # pylint: disable=protected-access
+  assert cifar10.flag_or(value, name) == expected
 
 
 def test_xla_switch_sets_only_the_jit_level():

@@ -47,7 +47,7 @@ import urllib.request
 import pytest
 import tensorflow.compat.v1 as tf
 
-from conftest import run_module, script_env
+from conftest import VARIABLE_SHAPES, run_module, script_env
 
 LAYERS = ['conv1', 'conv2', 'local3', 'local4', 'softmax_linear']
 # The fixture trains 300 steps with the trainer's summaries every 100 steps.
@@ -65,13 +65,6 @@ WEIGHT_LOSS_SCALARS = ['%s/weight_loss%s' % (layer, suffix)
 SPARSITY_SCALARS = ['%s/%s/sparsity' % (layer, layer) for layer in LAYERS]
 ACTIVATION_HISTOGRAMS = ['%s/%s/activations' % (layer, layer)
                          for layer in LAYERS]
-VARIABLE_SHAPES = {
-    'conv1/weights': [5, 5, 3, 64], 'conv1/biases': [64],
-    'conv2/weights': [5, 5, 64, 64], 'conv2/biases': [64],
-    'local3/weights': [2304, 384], 'local3/biases': [384],
-    'local4/weights': [384, 192], 'local4/biases': [192],
-    'softmax_linear/weights': [192, 10], 'softmax_linear/biases': [10],
-}
 VARIABLE_HISTOGRAMS = sorted(VARIABLE_SHAPES)
 GRADIENT_HISTOGRAMS = [v + '/gradients' for v in VARIABLE_HISTOGRAMS]
 ACTIVATION_SIZES = {'conv1': 24 * 24 * 64, 'conv2': 12 * 12 * 64,
