@@ -56,8 +56,6 @@ import signal
 import sys
 import uuid
 
-from absl import app
-from absl import flags
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
 if __package__:
@@ -68,6 +66,9 @@ else:
   import cifar10_dirs
   import cifar10_download
   import cifar10_input
+from absl import app
+from absl import flags
+from absl.logging import converter
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -177,8 +178,8 @@ def run_main(main):
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
     # absl's --verbosity (-v): not the INFO lines of every hook and save.
-    if not FLAGS['verbosity'].present:
-      logger.setLevel(logging.WARNING)
+    logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
+                    if FLAGS['verbosity'].present else logging.WARNING)
     # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
     # raises KeyboardInterrupt, so that cleanup code runs.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -421,6 +421,7 @@ def main(argv=None):  # pylint: disable=unused-argument
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
   cifar10.maybe_download_and_extract()
   # --save_checkpoint_steps=0 (its default) means this script's 1000.
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
