@@ -174,6 +174,7 @@ def run_main(main):
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
   prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+  _describe_in_help(sys.modules[main.__module__])
 
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
@@ -201,6 +202,25 @@ def run_main(main):
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
   app.run(guarded_main)
+
+
+def _describe_in_help(script):
+  """Makes --help show the script's docstring and flags, in every form.
+
+  absl's --help prints the __main__ module's docstring, formatted with `%`
+  (so "~86% accuracy" came out mangled), and the flags defined by a module
+  named like sys.argv[0]: a console script's __main__ is only a wrapper, and
+  the flags belong to cifar10.cifar10_train and the modules it imports.
+
+  Args:
+    script: the module of the script being run.
+  """
+  if script.__doc__:
+    sys.modules['__main__'].__doc__ = script.__doc__.replace('%', '%%')
+  for module, module_flags in FLAGS.flags_by_module_dict().items():
+    if os.path.basename(module).startswith('cifar10'):
+      for flag in module_flags:
+        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
 
 
 def event_writer(logdir, graph=None):

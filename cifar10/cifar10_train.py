@@ -300,11 +300,15 @@ def _check_not_finished(checkpoint, max_steps, train_dir):
             train_dir, checkpoint.step, max_steps))
 
 
-def _restorer(checkpoint):
+def _restorer(checkpoint, sharded=True):
   """Scaffold init_fn restoring `checkpoint` into the graph's variables.
 
   Checkpoints of the 2018 original lack three loss averages (see
   cifar10_checkpoint.restore_plan): those start from their initial value.
+
+  Args:
+    checkpoint: cifar10_checkpoint.Checkpoint, or None.
+    sharded: restore each device's variables on that device.
 
   Returns:
     function(scaffold, session), or None when there is nothing to restore.
@@ -317,7 +321,7 @@ def _restorer(checkpoint):
     print('%s has no %s (checkpoints of the 2018 original scripts do not): '
           'these moving averages of loss terms, for TensorBoard only, start '
           'afresh.' % (checkpoint.path, ', '.join(fresh)))
-  saver = tf.train.Saver(restore, sharded=True)
+  saver = tf.train.Saver(restore, sharded=sharded)
 
   def init_fn(scaffold, session):  # pylint: disable=unused-argument
     cifar10_checkpoint.restore(session, saver, checkpoint.path)
@@ -329,7 +333,10 @@ def _restorer(checkpoint):
 
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
-                 save_checkpoint_steps=None, save_summaries_steps=100):
+                 save_checkpoint_steps=None, save_summaries_steps=100,
+                 master='', is_chief=True, hooks=(), chief_only_hooks=(),
+                 logger=None, sharded_saver=True, stop_grace_period_secs=120,
+                 max_wait_secs=7200):
   """Runs `train_op` until the global step reaches `max_steps`.
 
   Resumes from the newest checkpoint in `train_dir` that reads in full
@@ -351,6 +358,21 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       10 minutes (the tutorial's single-GPU default). A checkpoint is always
       written at the last step.
     save_summaries_steps: write summaries every this many steps.
+    master: the session's target; a tf.train.Server's for distributed
+      training, '' in process.
+    is_chief: whether this task initialises or restores the model and writes
+      checkpoints and summaries; the others wait for it (max_wait_secs).
+    hooks: more SessionRunHooks, run by every task after the loop's own.
+    chief_only_hooks: more SessionRunHooks run by the chief only.
+    logger: a LoggerHook (or subclass) to use instead of the default one.
+    sharded_saver: save each device's variables from that device. False
+      makes this task read them all and write the checkpoint itself, so
+      that parameter servers need no access to train_dir.
+    stop_grace_period_secs: how long closing waits for queue threads.
+    max_wait_secs: how long a non-chief task waits for the chief.
+
+  Returns:
+    The name of the signal that stopped training early, or None.
 
   Raises:
     FinishedError: if the checkpoint is already at max_steps.
@@ -358,31 +380,43 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     DivergedError: if the loss becomes NaN.
     TrainDirError: if train_dir cannot be written.
   """
-  checkpoint = cifar10_checkpoint.recover(train_dir)
+  checkpoint = cifar10_checkpoint.recover(train_dir) if is_chief else None
   _check_not_finished(checkpoint, max_steps, train_dir)
-  logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
-  saver = tf.train.Saver(sharded=True, allow_empty=True, max_to_keep=None)
-  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint))
-  writer = cifar10.event_writer(train_dir)
+  if logger is None:
+    logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
+                         max_to_keep=None)
+  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint,
+                                                               sharded_saver))
+  writer = cifar10.event_writer(train_dir) if is_chief else None
   stopper = StopOnSignalHook()
   stopper.install()
   try:
-    # The NaN check comes first: a diverged step then stops training before
-    # the save hook could save its weights, and end() (the final save) is
-    # not run when a hook raises.
-    hooks = [
-        tf.train.NanTensorHook(loss),
-        tf.train.StopAtStepHook(last_step=max_steps), logger, stopper,
-        tf.train.StepCounterHook(every_n_steps=save_summaries_steps,
-                                 summary_writer=writer),
-        tf.train.SummarySaverHook(save_steps=save_summaries_steps,
-                                  summary_writer=writer, scaffold=scaffold),
-        SaveHook(train_dir, saver, writer, save_steps=save_checkpoint_steps,
-                 save_secs=None if save_checkpoint_steps else 600)]
+    all_hooks = [tf.train.StopAtStepHook(last_step=max_steps), logger,
+                 stopper] + list(hooks)
+    if is_chief:
+      # The NaN check comes first: a diverged step then stops training
+      # before the save hook could save its weights, and end() (the final
+      # save) is not run when a hook raises.
+      all_hooks = [tf.train.NanTensorHook(loss)] + list(chief_only_hooks) + (
+          all_hooks) + [
+              tf.train.StepCounterHook(every_n_steps=save_summaries_steps,
+                                       summary_writer=writer),
+              tf.train.SummarySaverHook(save_steps=save_summaries_steps,
+                                        summary_writer=writer,
+                                        scaffold=scaffold),
+              SaveHook(train_dir, saver, writer,
+                       save_steps=save_checkpoint_steps,
+                       save_secs=None if save_checkpoint_steps else 600)]
+      creator = tf.train.ChiefSessionCreator(scaffold=scaffold, master=master,
+                                             config=config)
+    else:
+      creator = tf.train.WorkerSessionCreator(scaffold=scaffold,
+                                              master=master, config=config,
+                                              max_wait_secs=max_wait_secs)
     with tf.train.MonitoredSession(
-        session_creator=tf.train.ChiefSessionCreator(scaffold=scaffold,
-                                                     config=config),
-        hooks=hooks) as mon_sess:
+        session_creator=creator, hooks=all_hooks,
+        stop_grace_period_secs=stop_grace_period_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
@@ -412,11 +446,13 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
             % moved if moved else ''))
   finally:
     stopper.uninstall()
-    writer.close()
-  if stopper.received:
+    if writer is not None:
+      writer.close()
+  if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, logger.step + 1, train_dir))
+  return stopper.received
 
 
 def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
