@@ -193,9 +193,8 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
             chunk = None  # The deadline check below says what happened.
           if time.monotonic() - start >= deadline_secs:
             raise _BadDownload(
-                'not complete within the deadline of %g seconds (%d of %s '
-                'bytes received); on a slow connection pass a larger '
-                '--download_timeout_secs' % (
+                'not complete within %g s (%d of %s bytes received); on a '
+                'slow connection pass a larger --download_timeout_secs' % (
                     deadline_secs, size, announced or expected_size or '?'))
           if not chunk:
             break
