@@ -316,8 +316,10 @@ def main(argv=None):  # pylint: disable=unused-argument
       path = write_archive(FLAGS.archive, FLAGS.records_per_file, FLAGS.seed)
     else:
       path = write_data_set(FLAGS.data_dir, FLAGS.records_per_file, FLAGS.seed)
-  except (ValueError, OSError) as e:
+  except ValueError as e:
     sys.exit('cifar10_synthetic: error: %s' % e)
+  except OSError as e:  # A full disk, say: what was there before is intact.
+    sys.exit('cifar10_synthetic: error: Cannot write to %s: %s' % (target, e))
   except KeyboardInterrupt:
     # The writers removed their temporary files; what was there is intact.
     sys.stderr.write('cifar10_synthetic: interrupted; nothing was written to '
