@@ -443,7 +443,7 @@ def _error_from(stderr, script):
   return stderr[stderr.index(script + ': error: '):].strip()
 
 
-# --- fetch(): any file, verified before it is renamed into place --------------
+# --- fetch(): any file, verified before it is renamed into place -------------
 
 
 def test_fetch_verifies_size_and_md5_then_renames_into_place(server,
@@ -584,7 +584,7 @@ def test_sigint_during_a_download_leaves_no_partial_file(server, tmp_path):
   assert os.listdir(str(data_dir)) == []
 
 
-# --- Progress ------------------------------------------------------------------
+# --- Progress ----------------------------------------------------------------
 
 
 _PROGRESS = re.compile(r'^>> Downloading f\.bin (\d+\.\d)%$')
@@ -636,7 +636,7 @@ def test_progress_on_a_terminal_is_one_line_rewritten(server, tmp_path):
   assert len(percents) >= 5, text
 
 
-# --- Extraction: bombs, full disks, existing files ----------------------------
+# --- Extraction: bombs, full disks, existing files ---------------------------
 
 
 def _zeros_archive(path, size):
