@@ -188,7 +188,7 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
             chunk = read(_CHUNK_BYTES)
           except socket.timeout:
             if time.monotonic() - start < deadline_secs:
-              raise _BadDownload('no data for %d seconds' % min(
+              raise _BadDownload('no data for %g s' % min(
                   _READ_TIMEOUT_SECS, deadline_secs))
             chunk = None  # The deadline check below says what happened.
           if time.monotonic() - start >= deadline_secs:
@@ -200,6 +200,7 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
             break
           try:
             f.write(chunk)
+            f.flush()  # A full disk shows here, not at close.
           except OSError as e:
             raise _LocalWriteError(e)
           md5.update(chunk)

@@ -812,3 +812,35 @@ def test_bad_download_timeout_flag_is_one_line(tmp_path):
           'not a positive integer') in proc.stderr
   assert 'Traceback' not in proc.stderr
   assert os.listdir(str(tmp_path)) == []
+
+
+_FETCH = """
+import sys
+from cifar10 import cifar10_download as dl
+try:
+  dl.fetch(sys.argv[1], sys.argv[2])
+except dl.DownloadError as e:
+  sys.exit(str(e))
+"""
+
+
+def test_disk_full_during_a_download_is_not_retried_and_leaves_nothing(
+    server, tmp_path):
+  server.payload = os.urandom(2 << 20)
+  disk = str(tmp_path / 'disk')
+  with _tmpfs(disk, '1m') as refused:
+    # Where mounting is not allowed: a 256 kB file size limit (EFBIG).
+    path = os.path.join(disk, 'f.bin')
+    proc = subprocess.run(
+        [sys.executable, '-c', _FETCH, server.url('f.bin'), path],
+        env=script_env(), capture_output=True, text=True, timeout=120,
+        preexec_fn=_limit_file_size if refused else None)
+    assert proc.returncode == 1, proc.stderr
+    assert 'Traceback' not in proc.stderr
+    assert proc.stderr.strip() == (
+        'Cannot write the download of %s to %s: [Errno %d] %s. Free some '
+        'space or choose another directory.' % (
+            server.url('f.bin'), disk, 27 if refused else 28,
+            'File too large' if refused else 'No space left on device'))
+    assert len(server.requests) == 1  # A full disk is not worth retrying.
+    assert os.listdir(disk) == []
