@@ -37,6 +37,7 @@ Summary of available functions:
   labels, images = make_records(num_records, seed)
   write_data_set(data_dir, records_per_file, seed, out)
   write_archive(archive_path, records_per_file, seed, out)
+  is_synthetic_archive(path)
 """
 from __future__ import absolute_import
 from __future__ import division

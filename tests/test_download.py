@@ -844,3 +844,22 @@ def test_disk_full_during_a_download_is_not_retried_and_leaves_nothing(
             'File too large' if refused else 'No space left on device'))
     assert len(server.requests) == 1  # A full disk is not worth retrying.
     assert os.listdir(disk) == []
+
+
+def test_interrupted_extraction_leaves_no_partial_set(release, dest,
+                                                      monkeypatch):
+  extractall = tarfile.TarFile.extractall
+
+  def interrupted(tar, path, members, **kwargs):
+    extractall(tar, path, members=members[:3], **kwargs)  # Real files...
+    raise KeyboardInterrupt  # ...then Ctrl-C.
+
+  monkeypatch.setattr(tarfile.TarFile, 'extractall', interrupted)
+  with pytest.raises(KeyboardInterrupt):
+    dl.download_and_extract(dest, data_url=file_url(release[0]),
+                            out=io.StringIO())
+  assert _listing(dest) == [dl.ARCHIVE_NAME]  # Verified, kept for next time.
+  monkeypatch.undo()
+  dl.download_and_extract(dest, data_url=file_url(release[0]),
+                          out=io.StringIO())
+  assert_extracted(dest)
