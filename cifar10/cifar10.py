@@ -96,6 +96,11 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+tf.app.flags.DEFINE_integer('download_timeout_secs',
+                            cifar10_download.DEFAULT_DEADLINE_SECS,
+                            """Seconds each attempt to download the archive """
+                            """may take in all before it is abandoned and """
+                            """retried.""", lower_bound=1)
 
 
 def _one_precision(flags_dict):
@@ -764,7 +769,8 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
   return apply_gradients(opt, grads, global_step)
 
 
-def maybe_download_and_extract(data_dir=None, data_url=None):
+def maybe_download_and_extract(data_dir=None, data_url=None,
+                               download_timeout_secs=None):
   """Download and extract the tarball from Alex's website.
 
   Nothing is fetched when the extracted files are already in place. The
@@ -776,6 +782,8 @@ def maybe_download_and_extract(data_dir=None, data_url=None):
     data_dir: where to put the data; default --data_dir.
     data_url: https://, http:// or file:// URL of the archive; default
       --data_url.
+    download_timeout_secs: seconds each download attempt may take; default
+      --download_timeout_secs.
 
   Returns:
     str, path of the extracted 'cifar-10-batches-bin' directory.
@@ -786,4 +794,5 @@ def maybe_download_and_extract(data_dir=None, data_url=None):
   """
   return cifar10_download.download_and_extract(
       flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
-      out=sys.stdout)
+      out=sys.stdout,
+      deadline_secs=flag_or(download_timeout_secs, 'download_timeout_secs'))
