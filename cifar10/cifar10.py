@@ -73,10 +73,11 @@ tf.app.flags.DEFINE_string('data_dir', '/tmp/cifar10_data',
 tf.app.flags.DEFINE_boolean('use_fp16', False,
                             """Train the model using fp16.""")
 tf.app.flags.DEFINE_boolean('mixed_precision', False,
-                            """Compute in float16, keep the variables in """
-                            """float32 and scale the loss: for GPUs. """
-                            """Variable names and checkpoints are those """
-                            """of float32 training.""")
+                            """Keep the variables in float32 and compute in """
+                            """float16 on GPUs (with loss scaling) or in """
+                            """bfloat16 on CPUs (fastest on CPUs with """
+                            """AVX512_BF16 or AMX). Variable names and """
+                            """checkpoints are those of float32 training.""")
 tf.app.flags.DEFINE_boolean('xla', False,
                             """Compile the graph with XLA auto-clustering. """
                             """For GPUs: variable names and checkpoints are """
@@ -116,7 +117,7 @@ LRN_DEPTH_RADIUS = 4
 LRN_BIAS = 1.0
 LRN_ALPHA = 0.001 / 9.0
 LRN_BETA = 0.75
-# --mixed_precision multiplies the loss by this before the float16 backward
+# --mixed_precision in float16 multiplies the loss by this before the backward
 # pass, so that small gradients do not underflow float16 (smallest normal
 # 6e-5), and divides the gradients by it in float32. A fixed scale adds no
 # variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
@@ -187,6 +188,61 @@ def use_xla(config, xla=None):
 def flag_or(value, name):
   """Returns `value`, or else the flag's value (its default before parsing)."""
   return FLAGS[name].value if value is None else value
+
+
+def cpu_computes_bfloat16(cpuinfo='/proc/cpuinfo'):
+  """True if the CPU has bfloat16 arithmetic: AVX512_BF16 or AMX.
+
+  Read from the flags Linux lists in /proc/cpuinfo; False where there is no
+  such file (other systems), so that they get the portable answer.
+
+  Args:
+    cpuinfo: path of the file listing the CPU's flags.
+
+  Returns:
+    bool.
+  """
+  try:
+    with open(cpuinfo) as f:
+      words = set(f.read().split())
+  except (IOError, OSError):
+    return False
+  return bool(words & {'avx512_bf16', 'amx_bf16'})
+
+
+_warned_slow_bfloat16 = []
+
+
+def compute_dtype(mixed_precision=None):
+  """The dtype the layers compute in under --mixed_precision, or None.
+
+  float16 on GPUs, whose float16 units are made for it; bfloat16 on CPUs:
+  it has float32's exponent range (no loss scaling) and CPUs with
+  AVX512_BF16 or AMX compute it at twice float32's rate or more. Other CPUs
+  have no bfloat16 arithmetic: there it still runs (the same numbers as on
+  any CPU), after one warning line that it is slower than float32.
+
+  Args:
+    mixed_precision: bool, default --mixed_precision; or tf.float16 or
+      tf.bfloat16 to compute in that dtype on any device.
+
+  Returns:
+    tf.float16, tf.bfloat16, or None when mixed precision is off.
+  """
+  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
+  if isinstance(mixed_precision, tf.DType):
+    return mixed_precision
+  if not mixed_precision:
+    return None
+  if tf.config.list_physical_devices('GPU'):
+    return tf.float16
+  if not cpu_computes_bfloat16() and not _warned_slow_bfloat16:
+    _warned_slow_bfloat16.append(True)
+    tf.logging.warning(
+        '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
+        'or AMX), so bfloat16 runs slower than float32 here; leave '
+        '--mixed_precision off on this machine.')
+  return tf.bfloat16
 
 
 def _strip_tower_prefix(name):
@@ -309,16 +365,23 @@ def _lrn(x, name):
     dx = dy * n^-beta - 2 * alpha * beta * x * (sum of dy * y / n over it),
   both with one matmul per window sum. The values equal tf.nn.lrn's to
   float32 rounding; the training step measured 1.09-1.22x faster on a
-  2-core CPU (cifar10_benchmark --phases=lrn). GPUs (cuDNN) and float16 keep
-  tf.nn.lrn.
+  2-core CPU. In bfloat16 (--mixed_precision on a CPU) the same is computed
+  in float32 between two casts: the CPU's bfloat16 element-wise ops convert
+  to float32 and back at every op, and the profile showed LRN's dozen of
+  them taking longer in bfloat16 than in float32. GPUs (cuDNN) and float16
+  keep tf.nn.lrn.
 
   Args:
-    x: [batch, height, width, depth] float32 or float16 Tensor.
+    x: [batch, height, width, depth] float32, bfloat16 or float16 Tensor.
     name: name of the result (norm1, norm2).
 
   Returns:
     Tensor of x's shape and dtype.
   """
+  if x.dtype == tf.bfloat16:
+    with tf.name_scope(name) as scope:
+      return tf.cast(_lrn(tf.cast(x, tf.float32), 'float32'), tf.bfloat16,
+                     name=scope)
   if x.dtype != tf.float32 or tf.config.list_physical_devices('GPU'):
     return tf.nn.lrn(x, LRN_DEPTH_RADIUS, bias=LRN_BIAS, alpha=LRN_ALPHA,
                      beta=LRN_BETA, name=name)
@@ -409,9 +472,10 @@ def inference(images, mixed_precision=None):
     images: Images returned from distorted_inputs() or inputs(): a
       [batch, 24, 24, 3] float32 or float16 Tensor. The variables are created
       in the same dtype.
-    mixed_precision: bool, default --mixed_precision: compute in float16 but
-      create the variables in float32 (the names and checkpoints of float32
-      training), each layer reading them through a cast to float16.
+    mixed_precision: bool, default --mixed_precision: compute in float16
+      (GPUs) or bfloat16 (CPUs), see compute_dtype(), but create the
+      variables in float32 (the names and checkpoints of float32 training),
+      each layer reading them through a cast; or the dtype to compute in.
 
   Returns:
     Logits: [batch, NUM_CLASSES] Tensor of the images' dtype; float32 with
@@ -422,11 +486,11 @@ def inference(images, mixed_precision=None):
   # runs. If we only ran this model on a single GPU, we could simplify this
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
-  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
-  var_dtype = tf.float32 if mixed_precision else images.dtype.base_dtype
-  dtype = tf.float16 if mixed_precision else var_dtype
+  dtype = compute_dtype(mixed_precision)
+  var_dtype = tf.float32 if dtype else images.dtype.base_dtype
+  dtype = dtype or var_dtype
   images = tf.cast(images, dtype)
 
   # conv1
@@ -511,7 +575,7 @@ def inference(images, mixed_precision=None):
                             tf.cast(biases, dtype), name=scope.name)
     _activation_summary(softmax_linear)
 
-  if mixed_precision:
+  if dtype != var_dtype:
     return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
 
@@ -606,15 +670,17 @@ def optimizer(lr, mixed_precision=None):
 
   Args:
     lr: float32 scalar Tensor, the learning rate.
-    mixed_precision: bool, default --mixed_precision: wrap it so that its
-      compute_gradients() differentiates the loss times LOSS_SCALE and
-      divides the gradients by LOSS_SCALE (adds no variables).
+    mixed_precision: bool or dtype, default --mixed_precision: if it
+      computes in float16 (see compute_dtype()), wrap the optimizer so that
+      its compute_gradients() differentiates the loss times LOSS_SCALE and
+      divides the gradients by LOSS_SCALE (adds no variables). bfloat16 has
+      float32's range and needs no scaling.
 
   Returns:
     A tf.train.Optimizer.
   """
   opt = tf.train.GradientDescentOptimizer(lr)
-  if flag_or(mixed_precision, 'mixed_precision'):
+  if compute_dtype(mixed_precision) == tf.float16:
     opt = tf.train.experimental.MixedPrecisionLossScaleOptimizer(
         opt, LOSS_SCALE)
   return opt
@@ -668,8 +734,8 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
       processed.
     batch_size: images per step, for the learning-rate schedule; default
       --batch_size.
-    mixed_precision: bool, default --mixed_precision: scale the loss (see
-      optimizer()).
+    mixed_precision: bool or dtype, default --mixed_precision (see
+      inference() and optimizer()).
   Returns:
     train_op: op for training.
   """
