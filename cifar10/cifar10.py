@@ -52,15 +52,25 @@ from __future__ import print_function
 import logging
 import os
 import re
+import signal
 import sys
+import uuid
 
+# The package (`from cifar10 import cifar10`) or the tutorial's flat layout
+# (`import cifar10` from this directory, as the original's scripts do).
+if __package__:
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+else:
+  import cifar10_dirs
+  import cifar10_download
+  import cifar10_input
 from absl import app
 from absl import flags
+from absl.logging import converter
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 
@@ -154,7 +164,11 @@ class _DeprecationFilter(logging.Filter):
 def run_main(main):
   """Runs a script's `main` in TF1 graph mode, parsing the command line once.
 
-  The one place where the scripts turn TensorFlow 2 behaviour off.
+  The one place where the scripts turn TensorFlow 2 behaviour off, and their
+  one error boundary: an error the user caused and can fix
+  (cifar10_dirs.UserError: bad data, a busy or unusable directory, a
+  checkpoint that does not fit ...), Ctrl-C, and running out of memory each
+  end in one line on stderr and a non-zero status, never a traceback.
 
   Args:
     main: function taking argv, as for absl.app.run.
@@ -164,10 +178,74 @@ def run_main(main):
   tf.disable_v2_behavior()
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
+  prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+  _describe_in_help(sys.modules[main.__module__])
+
+  def guarded_main(argv):
+    # As TensorFlow 1 did, print warnings and errors only, unless asked with
+    # absl's --verbosity (-v): not the INFO lines of every hook and save.
+    logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
+                    if FLAGS['verbosity'].present else logging.WARNING)
+    # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
+    # raises KeyboardInterrupt, so that cleanup code runs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+      return main(argv)
+    except cifar10_dirs.UserError as e:
+      sys.exit('%s: error: %s' % (prog, e))
+    except KeyboardInterrupt:
+      sys.stderr.write('%s: interrupted (Ctrl-C); stopped.\n' % prog)
+      sys.exit(130)
+    except tf.errors.ResourceExhaustedError as e:
+      if 'OOM' not in e.message and 'memory' not in e.message:
+        raise
+      sys.exit('%s: error: out of memory with --batch_size=%d (%s). Pass a '
+               'smaller --batch_size.' % (prog, FLAGS.batch_size,
+                                           e.message.split('\n')[0]))
+
   # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
-  app.run(main)
+  app.run(guarded_main)
+
+
+def _describe_in_help(script):
+  """Makes --help show the script's docstring and flags, in every form.
+
+  absl's --help prints the __main__ module's docstring, formatted with `%`
+  (so "~86% accuracy" came out mangled), and the flags defined by a module
+  named like sys.argv[0]: a console script's __main__ is only a wrapper, and
+  the flags belong to cifar10.cifar10_train and the modules it imports.
+
+  Args:
+    script: the module of the script being run.
+  """
+  if script.__doc__:
+    sys.modules['__main__'].__doc__ = script.__doc__.replace('%', '%%')
+  for module, module_flags in FLAGS.flags_by_module_dict().items():
+    if os.path.basename(module).startswith('cifar10'):
+      for flag in module_flags:
+        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+
+
+def event_writer(logdir, graph=None):
+  """A tf.summary.FileWriter for `logdir` whose file no other process names.
+
+  TensorFlow names event files by the second and the host only, so two
+  processes starting in the same second would append to one file, which
+  TensorBoard then reads as corrupt. The process id and a random part
+  follow.
+
+  Args:
+    logdir: str, the directory (created if needed).
+    graph: tf.Graph to write, or None.
+
+  Returns:
+    tf.summary.FileWriter.
+  """
+  return tf.summary.FileWriter(
+      logdir, graph, filename_suffix='.%d.%s' % (os.getpid(),
+                                                 uuid.uuid4().hex[:8]))
 
 
 def use_xla(config, xla=None):

@@ -55,34 +55,36 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import sys
 
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_multi_gpu_train.py`: import this
-  # directory as the `cifar10` package, like `python -m
-  # cifar10.cifar10_multi_gpu_train` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_multi_gpu_train.py, or a script beside it that
+# imports it). Either way each file loads once, and before TensorFlow, so
+# that cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_train
+else:
+  import cifar10
+  import cifar10_train
+import tensorflow.compat.v1 as tf
 
-import tensorflow.compat.v1 as tf  # pylint: disable=g-import-not-at-top
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
-# Owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
+# cifar10_train owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
 # --save_checkpoint_steps and --fresh_start, and the training loop both
 # trainers share.
-from cifar10 import cifar10_train
 
 FLAGS = tf.app.flags.FLAGS
 
+# A bound on --num_gpus: the largest machines hold 8 to 16 GPUs; --num_gpus=1000
+# can only be a typo, and would build a thousand towers before failing.
+MAX_GPUS = 64
+
 tf.app.flags.DEFINE_integer('num_gpus', 1,
                             """How many GPUs to use: one model replica """
-                            """(tower) per GPU.""", lower_bound=1)
+                            """(tower) per GPU; at most %d (no machine has """
+                            """more).""" % MAX_GPUS, lower_bound=1,
+                            upper_bound=MAX_GPUS)
 
 # Name scope of the prefetch queue between the input pipeline and the towers.
 PREFETCH_QUEUE_NAME = 'prefetch_queue'
@@ -415,19 +417,17 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    if FLAGS.fresh_start:
-      backup = cifar10_train.move_aside(FLAGS.train_dir)
-      if backup:
-        print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
-    # --save_checkpoint_steps=0 (its default) means this script's 1000.
-    train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
-          FLAGS.num_gpus, FLAGS.log_device_placement,
-          save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          cifar10_train.DivergedError, cifar10_train.TrainDirError) as e:
-    sys.exit('cifar10_multi_gpu_train: error: %s' % e)
+  lock = cifar10_train.own_train_dir(FLAGS.train_dir, FLAGS.data_dir,
+                                     FLAGS.max_steps, FLAGS.fresh_start)
+  if lock is None:
+    return
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
+  cifar10.maybe_download_and_extract()
+  # --save_checkpoint_steps=0 (its default) means this script's 1000.
+  train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
+        FLAGS.num_gpus, FLAGS.log_device_placement,
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
+  lock.release()
 
 
 def run():
