@@ -178,8 +178,10 @@ def run_main(main):
   tf.disable_v2_behavior()
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
-  prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
-  _describe_in_help(sys.modules[main.__module__])
+  script = sys.modules[main.__module__]
+  prog = os.path.splitext(os.path.basename(
+      getattr(script, '__file__', None) or sys.argv[0]))[0]
+  _describe_in_help(script)
 
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
