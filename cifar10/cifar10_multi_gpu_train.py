@@ -417,12 +417,13 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
+  cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
+  cifar10.maybe_download_and_extract()
   lock = cifar10_train.own_train_dir(FLAGS.train_dir, FLAGS.data_dir,
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
-  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
-  cifar10.maybe_download_and_extract()
   # --save_checkpoint_steps=0 (its default) means this script's 1000.
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
         FLAGS.num_gpus, FLAGS.log_device_placement,
