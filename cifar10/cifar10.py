@@ -53,7 +53,9 @@ import logging
 import os
 import re
 import signal
+import socket
 import sys
+import time
 import uuid
 
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
@@ -231,13 +233,50 @@ def _describe_in_help(script):
         FLAGS.register_key_flag_for_module(sys.argv[0], flag)
 
 
+class _SynchronousEventFile(object):
+  """Writes each event to its file at once, raising the first error.
+
+  What tf.summary.FileWriter uses instead, EventFileWriter, writes from a
+  background thread through a writer that ignores the errors of its writes:
+  on a full disk, summaries were lost silently and training went on. This
+  one writes the same records (TFRecordWriter: length, data and checksums)
+  in the caller's thread, so the step that writes a summary fails with the
+  file's name.
+  """
+
+  def __init__(self, logdir, suffix):
+    tf.gfile.MakeDirs(logdir)
+    self._logdir = logdir
+    self._path = os.path.join(logdir, 'events.out.tfevents.%010d.%s%s' % (
+        time.time(), socket.gethostname(), suffix))
+    self._writer = tf.io.TFRecordWriter(self._path)
+    self.add_event(tf.Event(wall_time=time.time(),
+                            file_version='brain.Event:2'))
+
+  def get_logdir(self):
+    return self._logdir
+
+  def add_event(self, event):
+    self._writer.write(event.SerializeToString())
+
+  def flush(self):
+    self._writer.flush()
+
+  def close(self):
+    self._writer.close()
+
+  def reopen(self):
+    pass
+
+
 def event_writer(logdir, graph=None):
   """A tf.summary.FileWriter for `logdir` whose file no other process names.
 
   TensorFlow names event files by the second and the host only, so two
   processes starting in the same second would append to one file, which
-  TensorBoard then reads as corrupt. The process id and a random part
-  follow.
+  TensorBoard then reads as corrupt: the process id and a random part
+  follow. Each event is written when it is added, and a write that fails
+  (a full or read-only disk) raises at once.
 
   Args:
     logdir: str, the directory (created if needed).
@@ -246,9 +285,15 @@ def event_writer(logdir, graph=None):
   Returns:
     tf.summary.FileWriter.
   """
-  return tf.summary.FileWriter(
-      logdir, graph, filename_suffix='.%d.%s' % (os.getpid(),
-                                                 uuid.uuid4().hex[:8]))
+  writer = tf.summary.FileWriter.__new__(tf.summary.FileWriter)
+  writer._closed = False  # pylint: disable=protected-access
+  # FileWriter's own __init__ would start the background writer; its base
+  # class takes the event file to write to.
+  super(tf.summary.FileWriter, writer).__init__(
+      _SynchronousEventFile(logdir, '.%d.%s' % (os.getpid(),
+                                                 uuid.uuid4().hex[:8])),
+      graph)
+  return writer
 
 
 def use_xla(config, xla=None):

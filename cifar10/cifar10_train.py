@@ -250,6 +250,9 @@ class SaveHook(tf.train.SessionRunHook):
     tf.train.write_graph(graph.as_graph_def(add_shapes=True),
                          self._train_dir, 'graph.pbtxt')
     self._writer.add_graph(graph)
+    self._writer.add_meta_graph(tf.train.export_meta_graph(
+        graph_def=graph.as_graph_def(add_shapes=True),
+        saver_def=self._saver.saver_def))
     step = session.run(self._global_step)
     self._save(session, step)
     self._timer.update_last_triggered_step(step)
@@ -421,10 +424,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         mon_sess.run(train_op)
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
           tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
-          tf.errors.NotFoundError, OSError) as e:
+          tf.errors.NotFoundError, OSError, RuntimeError) as e:
     # A read-only, full or size-limited (EFBIG: OutOfRange) train_dir fails
-    # the op writing a checkpoint, the graph or an event file, and its
-    # message names the file; an error naming no file there is not ours.
+    # the op writing a checkpoint or the graph, or the event file's flush
+    # (RuntimeError), and its message names the file; an error naming no
+    # file there is not ours.
     lines = [l.strip() for l in str(getattr(e, 'message', e)).split('\n')
              if train_dir in l]
     if not lines:

@@ -599,7 +599,7 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
     run = Script.module(
         tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,
         '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
-        '--max_steps=1000000', '--log_frequency=1',
+        '--max_steps=1000000', '--log_frequency=1', '--verbosity=0',
         '--save_checkpoint_steps=%d' % SAVE_EVERY, preexec_fn=preexec_fn)
     assert run.wait() == 1, run.describe()
     error = _error_line(run)
@@ -612,6 +612,46 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
       # What was saved before the disk filled still loads, and is the latest.
       path, step = checked_checkpoint(train_dir)
       assert step == max(int(s) for s in SAVED.findall(run.stderr)) > 0
+
+
+def test_a_summary_write_that_fails_stops_training_at_once(
+    synthetic_data_dir, tmp_path):
+  # Once training runs, the test fills the disk. The next write is the
+  # summary of step 100 (the next checkpoint is due in 10 minutes). Event
+  # files are written by a background thread; the trainer flushes them after
+  # every step, so it stops there, in one line.
+  disk = str(tmp_path / 'disk')
+  train_dir = os.path.join(disk, 'train')
+  with _mounted(disk, '-t', 'tmpfs', '-o', 'size=64m', 'tmpfs') as refused:
+    assert not refused, refused  # The tests run as root.
+    run = Script.module(
+        tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,
+        '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+        '--max_steps=1000000', '--log_frequency=1')
+    try:
+      run.wait_for(lambda: run.steps() and max(run.steps()) >= 5,
+                   'training step 5')
+      assert max(run.steps()) < 90, 'too late to fill the disk first'
+      with open(os.path.join(disk, 'filler'), 'wb') as f:
+        try:
+          while True:
+            f.write(b'\0' * (1 << 16))
+            f.flush()
+        except OSError:
+          pass
+      assert run.wait() == 1, run.describe()
+    finally:
+      run.kill()
+      os.remove(os.path.join(disk, 'filler'))
+    error = _error_line(run)
+    assert error.startswith(
+        'cifar10_train: error: Cannot write to --train_dir=%s: ' % train_dir)
+    assert 'events.out.tfevents' in error and 'No space left' in error, error
+    # It stopped at the summary step that failed, not minutes later (the
+    # line of a step is printed before the hooks that write its events).
+    assert 99 <= max(run.steps()) <= 100, run.describe()
+    # The checkpoint of step 0 is intact.
+    assert checked_checkpoint(train_dir)[1] == 0
 
 
 # --- 6: download faults through cifar10_train -------------------------------
