@@ -86,6 +86,11 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+tf.app.flags.DEFINE_enum('top_layers', 'full', ['full', 'local'],
+                         """The layers after pool2: 'full', the tutorial's """
+                         """fully connected local3/local4; 'local', """
+                         """cuda-convnet's locally connected local3_lc/"""
+                         """local4_lc and fc10 (layers-conv-local-11pct).""")
 
 
 def _one_precision(flags_dict):
@@ -122,6 +127,17 @@ LRN_BETA = 0.75
 # variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
 # the start) and its gradients far below float16's maximum of 65504.
 LOSS_SCALE = 128.0
+
+# The choices of --top_layers, and the variable that tells them apart in a
+# checkpoint: each top names its variables differently, so that a checkpoint
+# of one never restores into the other.
+TOP_LAYERS = ('full', 'local')
+_TOP_LAYERS_VARIABLE = {'full': 'local3/weights', 'local': 'local3_lc/weights'}
+# The locally connected top (cuda-convnet's layers-conv-local-11pct): two
+# layers of LOCAL_FILTERS filters of LOCAL_KERNEL x LOCAL_KERNEL, padding 1,
+# stride 1, weights unshared between the 6 x 6 positions of pool2's output.
+LOCAL_FILTERS = 32
+LOCAL_KERNEL = 3
 
 # If a model is trained with multiple GPUs, prefix all Op names with tower_name
 # to differentiate the operations. Note that this prefix is removed from the
@@ -402,7 +418,7 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   return images, labels
 
 
-def inference(images, mixed_precision=None):
+def inference(images, mixed_precision=None, top_layers=None):
   """Build the CIFAR-10 model.
 
   Args:
@@ -412,10 +428,15 @@ def inference(images, mixed_precision=None):
     mixed_precision: bool, default --mixed_precision: compute in float16 but
       create the variables in float32 (the names and checkpoints of float32
       training), each layer reading them through a cast to float16.
+    top_layers: 'full' (the tutorial's local3, local4, softmax_linear) or
+      'local' (locally_connected_top()); default --top_layers.
 
   Returns:
     Logits: [batch, NUM_CLASSES] Tensor of the images' dtype; float32 with
     mixed_precision (so the softmax and loss are computed in float32).
+
+  Raises:
+    ValueError: if top_layers is not one of TOP_LAYERS.
   """
   # We instantiate all variables using tf.get_variable() instead of
   # tf.Variable() in order to share variables across multiple GPU training
@@ -423,6 +444,10 @@ def inference(images, mixed_precision=None):
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
   mixed_precision = flag_or(mixed_precision, 'mixed_precision')
+  top_layers = flag_or(top_layers, 'top_layers')
+  if top_layers not in TOP_LAYERS:
+    raise ValueError('top_layers must be one of %s, got %r.' % (
+        ', '.join(TOP_LAYERS), top_layers))
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
   var_dtype = tf.float32 if mixed_precision else images.dtype.base_dtype
@@ -470,6 +495,8 @@ def inference(images, mixed_precision=None):
   # pool2
   pool2 = tf.nn.max_pool(norm2, ksize=[1, 3, 3, 1],
                          strides=[1, 2, 2, 1], padding='SAME', name='pool2')
+  if top_layers == 'local':
+    return locally_connected_top(pool2, mixed_precision)
 
   # local3
   with tf.variable_scope('local3') as scope:
@@ -514,6 +541,170 @@ def inference(images, mixed_precision=None):
   if mixed_precision:
     return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
+
+
+def _locally_connected(x, filters, stddev, wd, var_dtype):
+  """A locally connected layer: a 3x3 convolution with unshared weights.
+
+  Each output position has its own LOCAL_KERNEL x LOCAL_KERNEL x depth x
+  filters weights (cuda-convnet's 'local' layer: padding 1, stride 1); the
+  biases are per filter, shared by the positions, as cuda-convnet's default.
+
+  Args:
+    x: [batch, height, width, depth] Tensor.
+    filters: int, output channels.
+    stddev: standard deviation of the weights' truncated normal initializer.
+    wd: L2 weight decay of the weights.
+    var_dtype: dtype of the variables (x's dtype, or float32 under mixed
+      precision).
+
+  Returns:
+    [batch, height, width, filters] Tensor of x's dtype, before the ReLU.
+  """
+  height, width, depth = x.shape.as_list()[1:]
+  patch = LOCAL_KERNEL * LOCAL_KERNEL * depth
+  weights = _variable_with_weight_decay(
+      'weights', [height, width, patch, filters], stddev=stddev, wd=wd,
+      dtype=var_dtype)
+  biases = _variable_on_cpu('biases', [filters], tf.constant_initializer(0.0),
+                            var_dtype)
+  # [batch, height, width, patch]: each position's 3x3 neighbourhood, zero
+  # padded by 1 at the borders (SAME at stride 1), ordered (row, column,
+  # channel) as the weights' third axis.
+  patches = tf.image.extract_patches(
+      x, sizes=[1, LOCAL_KERNEL, LOCAL_KERNEL, 1], strides=[1, 1, 1, 1],
+      rates=[1, 1, 1, 1], padding='SAME')
+  # One matrix product per position: out[b,i,j,o] = sum_k p[b,i,j,k] W[i,j,k,o].
+  local = tf.einsum('bijk,ijko->bijo', patches,
+                    tf.cast(weights, x.dtype.base_dtype))
+  return tf.nn.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
+
+
+def locally_connected_top(pool2, mixed_precision=False):
+  """The top of cuda-convnet's layers-conv-local-11pct, after pool2.
+
+  local3_lc: locally connected, 32 filters 3x3, padding 1, stride 1, ReLU,
+  weights 6*6*(3*3*64)*32 = 663,552; local4_lc: the same on local3_lc's 32
+  channels, 6*6*(3*3*32)*32 = 331,776; fc10: fully connected 6*6*32 = 1,152
+  -> 10 logits, 11,520. Weight decay 0.004 on all three, init scale 0.04,
+  0.04 and 0.01, biases 0 (cuda-convnet's). With conv1 and conv2 the model
+  has 1,114,250 parameters (the default top: 1,068,298).
+
+  The scopes are not the default top's local3/local4/softmax_linear, so the
+  two models' checkpoints cannot be mixed up (checkpoint_top_layers() tells
+  them apart).
+
+  Args:
+    pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2.
+    mixed_precision: bool: variables in float32, compute in float16.
+
+  Returns:
+    Logits: [batch, NUM_CLASSES] Tensor of pool2's dtype; float32 with
+    mixed_precision.
+  """
+  dtype = pool2.dtype.base_dtype
+  var_dtype = tf.float32 if mixed_precision else dtype
+
+  with tf.variable_scope('local3_lc') as scope:
+    local3 = tf.nn.relu(_locally_connected(pool2, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local3)
+
+  with tf.variable_scope('local4_lc') as scope:
+    local4 = tf.nn.relu(_locally_connected(local3, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local4)
+
+  with tf.variable_scope('fc10') as scope:
+    dim = local4.get_shape()[1:].num_elements()
+    reshape = tf.reshape(local4, [-1, dim])
+    weights = _variable_with_weight_decay('weights', [dim, NUM_CLASSES],
+                                          stddev=0.01, wd=0.004,
+                                          dtype=var_dtype)
+    biases = _variable_on_cpu('biases', [NUM_CLASSES],
+                              tf.constant_initializer(0.0), var_dtype)
+    fc10 = tf.add(tf.matmul(reshape, tf.cast(weights, dtype)),
+                  tf.cast(biases, dtype), name=scope.name)
+    _activation_summary(fc10)
+
+  if mixed_precision:
+    return tf.cast(fc10, tf.float32, name='fc10/float32')
+  return fc10
+
+
+def predictions(logits):
+  """The normalized predictions: the softmax of inference()'s logits.
+
+  inference() returns unnormalized logits because loss() applies the softmax
+  inside the cross entropy; this is the tutorial's first exercise.
+
+  Args:
+    logits: [batch, NUM_CLASSES] Tensor from inference(), any float dtype.
+
+  Returns:
+    [batch, NUM_CLASSES] float32 Tensor, each row non-negative and summing
+    to 1, ordered as the logits.
+  """
+  return tf.nn.softmax(tf.cast(logits, tf.float32), name='predictions')
+
+
+def latest_checkpoint(checkpoint_dir):
+  """The checkpoint the evaluator and the predictor restore: the newest.
+
+  Returns:
+    str path prefix, or None if checkpoint_dir holds none.
+  """
+  return tf.train.latest_checkpoint(checkpoint_dir)
+
+
+def checkpoint_top_layers(checkpoint_path):
+  """Which top layers a checkpoint holds, read from its variable names.
+
+  Args:
+    checkpoint_path: path prefix of a checkpoint.
+
+  Returns:
+    'full', 'local', or None if it holds neither model's variables.
+
+  Raises:
+    tf.errors.OpError: if the checkpoint cannot be read.
+  """
+  names = tf.train.load_checkpoint(checkpoint_path).get_variable_to_shape_map()
+  for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
+    if name in names:
+      return top
+  return None
+
+
+class TopLayersError(ValueError):
+  """--top_layers differs from the top of the checkpoints to resume."""
+
+
+def top_layers_to_use(checkpoint_dir, top_layers=None):
+  """The top layers of the newest checkpoint, or else of the flag.
+
+  Args:
+    checkpoint_dir: where the checkpoints are (--train_dir, --checkpoint_dir).
+    top_layers: 'full' or 'local' asked for explicitly; None takes
+      --top_layers, counted as explicit only if given on the command line.
+
+  Returns:
+    'full' or 'local'.
+
+  Raises:
+    TopLayersError: if a top was asked for explicitly and the newest
+      checkpoint has the other one.
+  """
+  explicit = top_layers is not None or FLAGS['top_layers'].present
+  top_layers = flag_or(top_layers, 'top_layers')
+  path = latest_checkpoint(checkpoint_dir) if checkpoint_dir else None
+  found = checkpoint_top_layers(path) if path else None
+  if found and explicit and found != top_layers:
+    raise TopLayersError(
+        '--top_layers=%s, but %s has the %s top layers; pass '
+        '--top_layers=%s, or another directory to start a new model.'
+        % (top_layers, path, found, found))
+  return found or top_layers
 
 
 def loss(logits, labels, scope=None):

@@ -75,6 +75,10 @@ MIN_FRACTION_OF_EXAMPLES_IN_QUEUE = 0.4
 # File names inside the extracted 'cifar-10-batches-bin' directory.
 TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
+# The class names, one a line, in label order.
+META_FILE = 'batches.meta.txt'
+CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
+               'horse', 'ship', 'truck')
 
 # A file of this name marks a directory written by cifar10_synthetic, so that
 # no run on generated data can pass for a run on CIFAR-10.
@@ -182,6 +186,31 @@ def check_data_files(filenames):
   return total
 
 
+def read_class_names(data_dir, default=CLASS_NAMES):
+  """The class names of a data directory's batches.meta.txt.
+
+  Args:
+    data_dir: directory that may hold batches.meta.txt.
+    default: the names to use when it does not exist.
+
+  Returns:
+    tuple of NUM_CLASSES str, in label order.
+
+  Raises:
+    DataError: if the file exists but does not name NUM_CLASSES classes.
+  """
+  path = os.path.join(data_dir, META_FILE)
+  if not tf.gfile.Exists(path):
+    return tuple(default)
+  with tf.gfile.GFile(path, 'r') as f:
+    names = tuple(line.strip() for line in f.read().splitlines()
+                  if line.strip())
+  if len(names) != NUM_CLASSES:
+    raise DataError('%s names %d classes, not %d (one name a line).'
+                    % (path, len(names), NUM_CLASSES))
+  return names
+
+
 def is_synthetic(data_dir):
   """Returns True if `data_dir` was written by the synthetic data generator."""
   return tf.gfile.Exists(os.path.join(data_dir, SYNTHETIC_MARKER))
@@ -246,13 +275,18 @@ def _check_batch_size(batch_size):
 
 
 def distorted_inputs(data_dir, batch_size,
-                     num_threads=NUM_PREPROCESS_THREADS):
+                     num_threads=NUM_PREPROCESS_THREADS,
+                     min_fraction_of_examples_in_queue=(
+                         MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
     data_dir: Path to the CIFAR-10 data directory ('cifar-10-batches-bin').
     batch_size: Number of images per batch.
     num_threads: Number of preprocessing threads filling the shuffle queue.
+    min_fraction_of_examples_in_queue: fraction of an epoch the shuffle
+      queue holds before the first batch (and keeps after each): smaller
+      starts sooner and shuffles less.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -306,7 +340,7 @@ def distorted_inputs(data_dir, batch_size,
 
     # Ensure that the random shuffling has good mixing properties.
     min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
-                             MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)
+                             min_fraction_of_examples_in_queue)
     print('Filling queue with %d CIFAR images before starting to train. '
           'This will take a few minutes.' % min_queue_examples)
 
@@ -314,6 +348,22 @@ def distorted_inputs(data_dir, batch_size,
   return _generate_image_and_label_batch(float_image, read_input.label,
                                          min_queue_examples, batch_size,
                                          shuffle=True, num_threads=num_threads)
+
+
+def eval_image(image):
+  """The evaluation preprocessing of inputs(), for images from elsewhere.
+
+  Args:
+    image: [32, 32, 3] or [batch, 32, 32, 3] float32 Tensor of 0-255 pixel
+      values.
+
+  Returns:
+    float32 Tensor [(batch,) IMAGE_SIZE, IMAGE_SIZE, 3]: the central crop,
+    standardized per image.
+  """
+  resized = tf.image.resize_image_with_crop_or_pad(image, IMAGE_SIZE,
+                                                   IMAGE_SIZE)
+  return tf.image.per_image_standardization(resized)
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None,
