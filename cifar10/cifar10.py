@@ -364,13 +364,17 @@ def _data_batches_dir(data_dir):
                       cifar10_download.EXTRACTED_DIR)
 
 
-def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
+def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
+                     min_fraction_of_examples_in_queue=(
+                         cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     batch_size: images per batch; default --batch_size.
     use_fp16: cast the images to float16; default --use_fp16.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue before the first batch (see cifar10_input.distorted_inputs).
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -382,7 +386,8 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
   """
   images, labels = cifar10_input.distorted_inputs(
       data_dir=_data_batches_dir(data_dir),
-      batch_size=flag_or(batch_size, 'batch_size'))
+      batch_size=flag_or(batch_size, 'batch_size'),
+      min_fraction_of_examples_in_queue=min_fraction_of_examples_in_queue)
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
