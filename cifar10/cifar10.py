@@ -56,11 +56,16 @@ import sys
 
 from absl import app
 from absl import flags
+# The package (`from cifar10 import cifar10`) or the tutorial's flat layout
+# (`import cifar10` from this directory, as the original's scripts do).
+if __package__:
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+else:
+  import cifar10_download
+  import cifar10_input
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 

@@ -40,30 +40,27 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import sys
-
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_eval.py`: import this directory as
-  # the `cifar10` package, like `python -m cifar10.cifar10_eval` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
-
-from datetime import datetime  # pylint: disable=g-import-not-at-top
-import time
-
+from datetime import datetime
 import struct
+import time
 import zlib
 
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_eval.py, or a script beside it that imports it).
+# Either way each file loads once, and before TensorFlow, so that
+# cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+else:
+  import cifar10
+  import cifar10_download
+  import cifar10_input
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 

@@ -41,10 +41,20 @@ from __future__ import print_function
 import collections
 import os
 
+# Also set by the package's __init__, which the tutorial's flat imports
+# (`import cifar10_input` from this directory) do not run: TensorFlow's C++
+# INFO/WARNING lines hidden, oneDNN kernels on; they only count before
+# TensorFlow loads, and setting the variables yourself wins.
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
+
+# pylint: disable=g-import-not-at-top
+if __package__:
+  from cifar10 import cifar10_download
+else:
+  import cifar10_download
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10_download
 
 # Process images of this size. Note that this differs from the original CIFAR
 # image size of 32 x 32. If one alters this number, then the entire model

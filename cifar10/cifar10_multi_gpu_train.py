@@ -55,28 +55,28 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import sys
 
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_multi_gpu_train.py`: import this
-  # directory as the `cifar10` package, like `python -m
-  # cifar10.cifar10_multi_gpu_train` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_multi_gpu_train.py, or a script beside it that
+# imports it). Either way each file loads once, and before TensorFlow, so
+# that cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+  from cifar10 import cifar10_train
+else:
+  import cifar10
+  import cifar10_download
+  import cifar10_input
+  import cifar10_train
+import tensorflow.compat.v1 as tf
 
-import tensorflow.compat.v1 as tf  # pylint: disable=g-import-not-at-top
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
-# Owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
+# cifar10_train owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
 # --save_checkpoint_steps and --fresh_start, and the training loop both
 # trainers share.
-from cifar10 import cifar10_train
 
 FLAGS = tf.app.flags.FLAGS
 

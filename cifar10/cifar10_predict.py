@@ -37,27 +37,27 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import json
 import os
 import sys
 
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_predict.py`: import this directory
-  # as the `cifar10` package, like `python -m cifar10.cifar10_predict` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_predict.py). Either way each file loads once, and
+# before TensorFlow, so that cifar10_input's environment defaults (oneDNN,
+# log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_download
+  # Owns --checkpoint_dir and --moving_average, and the choice of weights.
+  from cifar10 import cifar10_eval
+  from cifar10 import cifar10_input
+else:
+  import cifar10
+  import cifar10_download
+  import cifar10_eval
+  import cifar10_input
+import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
-# Owns --checkpoint_dir and --moving_average, and the choice of weights.
-from cifar10 import cifar10_eval
 
 FLAGS = tf.app.flags.FLAGS
 

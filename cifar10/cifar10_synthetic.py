@@ -39,25 +39,24 @@ from __future__ import division
 from __future__ import print_function
 
 import io
-import importlib
 import os
 import sys
 import tarfile
 
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_synthetic.py`: import this directory
-  # as the `cifar10` package.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
-
-import numpy as np  # pylint: disable=g-import-not-at-top
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_synthetic.py, or a script beside it that imports it).
+# Either way each file loads once, and before TensorFlow, so that
+# cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10  # Owns --data_dir.
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+else:
+  import cifar10  # Owns --data_dir.
+  import cifar10_download
+  import cifar10_input
+import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10  # Owns --data_dir.
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 
