@@ -52,16 +52,22 @@ from __future__ import print_function
 import logging
 import os
 import re
+import signal
 import sys
+import uuid
 
 from absl import app
 from absl import flags
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
 if __package__:
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
 else:
+  import cifar10_checkpoint
+  import cifar10_dirs
   import cifar10_download
   import cifar10_input
 import numpy as np
@@ -170,7 +176,11 @@ class _DeprecationFilter(logging.Filter):
 def run_main(main):
   """Runs a script's `main` in TF1 graph mode, parsing the command line once.
 
-  The one place where the scripts turn TensorFlow 2 behaviour off.
+  The one place where the scripts turn TensorFlow 2 behaviour off, and their
+  one error boundary: an error the user caused and can fix
+  (cifar10_dirs.UserError: bad data, a busy or unusable directory, a
+  checkpoint that does not fit ...), Ctrl-C, and running out of memory each
+  end in one line on stderr and a non-zero status, never a traceback.
 
   Args:
     main: function taking argv, as for absl.app.run.
@@ -180,10 +190,54 @@ def run_main(main):
   tf.disable_v2_behavior()
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
+  prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+
+  def guarded_main(argv):
+    # As TensorFlow 1 did, print warnings and errors only, unless asked with
+    # absl's --verbosity (-v): not the INFO lines of every hook and save.
+    if not FLAGS['verbosity'].present:
+      logger.setLevel(logging.WARNING)
+    # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
+    # raises KeyboardInterrupt, so that cleanup code runs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+      return main(argv)
+    except cifar10_dirs.UserError as e:
+      sys.exit('%s: error: %s' % (prog, e))
+    except KeyboardInterrupt:
+      sys.stderr.write('%s: interrupted (Ctrl-C); stopped.\n' % prog)
+      sys.exit(130)
+    except tf.errors.ResourceExhaustedError as e:
+      if 'OOM' not in e.message and 'memory' not in e.message:
+        raise
+      sys.exit('%s: error: out of memory with --batch_size=%d (%s). Pass a '
+               'smaller --batch_size.' % (prog, FLAGS.batch_size,
+                                           e.message.split('\n')[0]))
+
   # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
-  app.run(main)
+  app.run(guarded_main)
+
+
+def event_writer(logdir, graph=None):
+  """A tf.summary.FileWriter for `logdir` whose file no other process names.
+
+  TensorFlow names event files by the second and the host only, so two
+  processes starting in the same second would append to one file, which
+  TensorBoard then reads as corrupt. The process id and a random part
+  follow.
+
+  Args:
+    logdir: str, the directory (created if needed).
+    graph: tf.Graph to write, or None.
+
+  Returns:
+    tf.summary.FileWriter.
+  """
+  return tf.summary.FileWriter(
+      logdir, graph, filename_suffix='.%d.%s' % (os.getpid(),
+                                                 uuid.uuid4().hex[:8]))
 
 
 def use_xla(config, xla=None):
@@ -659,12 +713,13 @@ def predictions(logits):
 
 
 def latest_checkpoint(checkpoint_dir):
-  """The checkpoint the evaluator and the predictor restore: the newest.
+  """The newest checkpoint in checkpoint_dir that reads in full.
 
   Returns:
-    str path prefix, or None if checkpoint_dir holds none.
+    str path prefix, or None if checkpoint_dir holds none that reads.
   """
-  return tf.train.latest_checkpoint(checkpoint_dir)
+  checkpoint, _ = cifar10_checkpoint.newest_readable(checkpoint_dir)
+  return checkpoint.path if checkpoint else None
 
 
 def checkpoint_top_layers(checkpoint_path):
@@ -679,14 +734,16 @@ def checkpoint_top_layers(checkpoint_path):
   Raises:
     tf.errors.OpError: if the checkpoint cannot be read.
   """
-  names = tf.train.load_checkpoint(checkpoint_path).get_variable_to_shape_map()
+  # pylint: disable=protected-access
+  with cifar10_checkpoint._reader(checkpoint_path) as reader:
+    names = reader.get_variable_to_shape_map()
   for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
     if name in names:
       return top
   return None
 
 
-class TopLayersError(ValueError):
+class TopLayersError(cifar10_dirs.UserError, ValueError):
   """--top_layers differs from the top of the checkpoints to resume."""
 
 

@@ -42,6 +42,12 @@ import zlib
 from six.moves import http_client
 from six.moves import urllib
 
+# pylint: disable=g-import-not-at-top
+if __package__:
+  from cifar10 import cifar10_dirs
+else:
+  import cifar10_dirs
+
 DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'
 ARCHIVE_NAME = 'cifar-10-binary.tar.gz'
 ARCHIVE_SIZE = 170052171
@@ -61,7 +67,7 @@ _TIMEOUT_SECS = 60
 _SCHEMES = ('http', 'https', 'file', 'ftp')
 
 
-class DownloadError(RuntimeError):
+class DownloadError(cifar10_dirs.UserError, RuntimeError):
   """The data set could not be downloaded, verified or extracted."""
 
 

@@ -53,10 +53,14 @@ import zlib
 # cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
 else:
   import cifar10
+  import cifar10_checkpoint
+  import cifar10_dirs
   import cifar10_download
   import cifar10_input
 import numpy as np
@@ -71,7 +75,8 @@ tf.app.flags.DEFINE_enum('eval_data', 'test', ['test', 'train_eval'],
 tf.app.flags.DEFINE_string('checkpoint_dir', '/tmp/cifar10_train',
                            """Directory where to read model checkpoints.""")
 tf.app.flags.DEFINE_integer('eval_interval_secs', 60 * 5,
-                            """How often to run the eval.""", lower_bound=0)
+                            """How often to run the eval (seconds, at least """
+                            """1).""", lower_bound=1)
 tf.app.flags.DEFINE_integer('num_examples', 10000,
                             """Number of examples to run.""", lower_bound=1)
 tf.app.flags.DEFINE_boolean('run_once', False,
@@ -100,7 +105,7 @@ RAW_WEIGHTS = 'raw weights'
 _CELL_PIXELS = 16
 
 
-class EvalError(ValueError):
+class EvalError(cifar10_dirs.UserError, ValueError):
   """The evaluation cannot run as asked (checkpoint or flag mismatch)."""
 
 
@@ -346,12 +351,7 @@ def _score(saver, top_k_op, summary_op, global_step, local_init_op,
     (global step, true_count, summary_str, confusion); see _count_correct.
   """
   with tf.Session(config=config) as sess:
-    try:
-      saver.restore(sess, checkpoint_path)
-    except ValueError as e:
-      # Saver.restore checks that the files exist before it reads them:
-      # training may have rotated the checkpoint away since it was named.
-      raise tf.errors.NotFoundError(None, None, str(e))
+    cifar10_checkpoint.restore(sess, saver, checkpoint_path)
     # The input's epoch counter starts again: every checkpoint sees one pass.
     sess.run(local_init_op)
     step = sess.run(global_step)
@@ -379,50 +379,20 @@ def _reason(error):
   return lines[0]
 
 
-def _mismatch(checkpoint_path, var_list):
-  """Says which variable the checkpoint lacks or holds in another shape.
-
-  Args:
-    checkpoint_path: the checkpoint.
-    var_list: dict of checkpoint name to the model's Variable.
-
-  Returns:
-    str, the first mismatch, or None if every variable fits.
-  """
-  try:
-    reader = tf.train.load_checkpoint(checkpoint_path)
-  except tf.errors.OpError as e:
-    return _reason(e)
-  shapes = reader.get_variable_to_shape_map()
-  dtypes = reader.get_variable_to_dtype_map()
-  for name, var in sorted(var_list.items()):
-    if name not in shapes:
-      return 'it has no %s' % name
-    model = (var.dtype.base_dtype.name, var.shape.as_list())
-    if (dtypes[name].name, shapes[name]) != model:
-      return '%s is %s %s there, %s %s in the model' % (
-          (name, dtypes[name].name, shapes[name]) + model)
-  return None
-
-
-def _restore_error(checkpoint_path, error, var_list):
+def _evaluation_error(checkpoint_path, error):
   """Turns a failed evaluation into a short message naming the checkpoint.
+
+  The checkpoint was checked against the model before (restore_plan), so
+  evaluating its weights failed: e.g. the activation histograms reject the
+  NaN or infinite values of a diverged model.
 
   Returns:
     An EvalError, or None if training deleted the checkpoint before it could
-    be read (checkpoints rotate): that is not an error.
+    be read (the trainer keeps only its newest few): that is not an error.
   """
   if (isinstance(error, tf.errors.NotFoundError) and
-      not tf.train.checkpoint_exists(checkpoint_path)):
-    return None  # Rotated away by training while we waited: not an error.
-  mismatch = _mismatch(checkpoint_path, var_list)
-  if mismatch:
-    return EvalError(
-        'Cannot restore %s into the CIFAR-10 model: %s. Is it a checkpoint of '
-        'this model (same --use_fp16 and --top_layers)?' % (checkpoint_path,
-                                                            mismatch))
-  # The weights fit, so evaluating them failed: e.g. the activation
-  # histograms reject the NaN or infinite values of a diverged model.
+      not os.path.exists(checkpoint_path + '.index')):
+    return None
   reason = _reason(error)
   if 'Nan' in reason or 'Infinity' in reason:
     reason += ('; the model diverged before this checkpoint: evaluate an '
@@ -462,10 +432,22 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     there was none.
 
   Raises:
-    EvalError: if num_examples exceeds the data or a checkpoint does not fit.
+    EvalError: if num_examples exceeds the data or evaluating fails.
+    cifar10_checkpoint.CheckpointError: if a checkpoint does not fit the
+      model.
     cifar10.TopLayersError: if top_layers differs from the checkpoint's.
+    cifar10_dirs.DirError: if a directory flag is unusable, or another
+      process writes eval_dir.
   """
   data_dir = cifar10.flag_or(data_dir, 'data_dir')
+  cifar10_dirs.check_directory_flag('data_dir', data_dir)
+  cifar10_dirs.check_directory_flag('checkpoint_dir', checkpoint_dir)
+  cifar10_dirs.check_apart('eval_dir', eval_dir, 'checkpoint_dir',
+                           checkpoint_dir)
+  # Another evaluator already writing eval_dir is refused at once; a new
+  # eval_dir is only made (and locked) once there is a checkpoint to score.
+  lock = (cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')
+          if os.path.isdir(eval_dir) else None)
   _check_num_examples(eval_data, data_dir, num_examples)
   class_names = cifar10_input.read_class_names(
       os.path.join(data_dir, cifar10_download.EXTRACTED_DIR))
@@ -499,52 +481,72 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     summary_op = tf.summary.merge_all()
     local_init_op = tf.local_variables_initializer()
 
-    summary_writer = tf.summary.FileWriter(eval_dir, g)
+    summary_writer = None
     config = cifar10.use_xla(tf.ConfigProto(
         gpu_options=tf.GPUOptions(allow_growth=True),
         device_count={'GPU': 0} if eval_on_cpu else None))
 
     precision = None
-    last_evaluated = None
-    while True:
-      start = time.time()
-      checkpoint_path = tf.train.latest_checkpoint(checkpoint_dir)
-      if not checkpoint_path:
-        print('No checkpoint file found in %s%s' % (
-            checkpoint_dir, '' if run_once else '; waiting for one'))
-      elif checkpoint_path != last_evaluated:
-        try:
-          precision = eval_once(
-              saver, summary_writer, top_k_op, summary_op, global_step,
-              local_init_op, checkpoint_path, num_examples, config,
-              class_ops, class_names,
-              MOVING_AVERAGES if moving_average else RAW_WEIGHTS, raw_saver)
-        except (tf.errors.NotFoundError,
-                tf.errors.InvalidArgumentError) as e:
-          error = _restore_error(checkpoint_path, e, variables_to_restore)
-          if error:
-            raise error
-          print('%s was deleted before it could be read; skipping it.'
-                % checkpoint_path)
-        last_evaluated = checkpoint_path
-      if run_once:
+    last_evaluated = last_skipped = None
+    try:
+      while True:
+        start = time.time()
+        checkpoint, skipped = cifar10_checkpoint.newest_readable(
+            checkpoint_dir)
+        if skipped and skipped != last_skipped:
+          print('Skipping %s in %s: %s.' % (
+              'the checkpoints that cannot be read' if checkpoint else
+              'every checkpoint', checkpoint_dir,
+              cifar10_checkpoint.describe_skipped(skipped)))
+        last_skipped = skipped
+        if not checkpoint:
+          if not skipped:
+            print('No checkpoint file found in %s%s' % (
+                checkpoint_dir, '' if run_once else '; waiting for one'))
+        elif checkpoint.path != last_evaluated:
+          # Checked against the model first: a checkpoint of another model
+          # or precision is one line naming the variable.
+          cifar10_checkpoint.restore_plan(checkpoint.path,
+                                          variables_to_restore)
+          if raw_saver is not None:
+            cifar10_checkpoint.restore_plan(checkpoint.path,
+                                            weights_to_restore(False))
+          if summary_writer is None:
+            lock = lock or cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')
+            summary_writer = cifar10.event_writer(eval_dir, g)
+          try:
+            precision = eval_once(
+                saver, summary_writer, top_k_op, summary_op, global_step,
+                local_init_op, checkpoint.path, num_examples, config,
+                class_ops, class_names,
+                MOVING_AVERAGES if moving_average else RAW_WEIGHTS, raw_saver)
+          except (tf.errors.NotFoundError,
+                  tf.errors.InvalidArgumentError) as e:
+            error = _evaluation_error(checkpoint.path, e)
+            if error:
+              raise error
+            print('%s was deleted before it could be read; skipping it.'
+                  % checkpoint.path)
+          last_evaluated = checkpoint.path
+        if run_once:
+          return precision
+        time.sleep(max(0.0, eval_interval_secs - (time.time() - start)))
+    finally:
+      if summary_writer is not None:
         summary_writer.close()
-        return precision
-      time.sleep(max(0.0, eval_interval_secs - (time.time() - start)))
+      if lock is not None:
+        lock.release()
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    precision = evaluate(FLAGS.checkpoint_dir, FLAGS.eval_dir,
-                         FLAGS.eval_data, FLAGS.num_examples, FLAGS.run_once,
-                         FLAGS.eval_interval_secs,
-                         eval_on_cpu=FLAGS.eval_on_cpu,
-                         moving_average=FLAGS.moving_average,
-                         compare_moving_average=FLAGS.compare_moving_average)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          EvalError, cifar10.TopLayersError) as e:
-    sys.exit('cifar10_eval: error: %s' % e)
+  cifar10_dirs.check_directory_flag('data_dir', FLAGS.data_dir)
+  cifar10.maybe_download_and_extract()
+  precision = evaluate(FLAGS.checkpoint_dir, FLAGS.eval_dir, FLAGS.eval_data,
+                       FLAGS.num_examples, FLAGS.run_once,
+                       FLAGS.eval_interval_secs,
+                       eval_on_cpu=FLAGS.eval_on_cpu,
+                       moving_average=FLAGS.moving_average,
+                       compare_moving_average=FLAGS.compare_moving_average)
   if precision is None:
     sys.exit(1)  # --run_once found no checkpoint; the reason is printed.
 

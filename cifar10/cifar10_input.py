@@ -40,6 +40,9 @@ from __future__ import print_function
 
 import collections
 import os
+import signal
+import sys
+import threading
 
 # Also set by the package's __init__, which the tutorial's flat imports
 # (`import cifar10_input` from this directory) do not run: TensorFlow's C++
@@ -48,10 +51,29 @@ import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
 
+
+def _quiet_interrupt(signum, frame):  # pylint: disable=unused-argument
+  sys.stderr.write('%s: interrupted (Ctrl-C) while starting; nothing was '
+                   'written.\n' % _PROGRAM)
+  os._exit(130)  # pylint: disable=protected-access
+
+
+# A Ctrl-C while one of the package's scripts starts (TensorFlow takes
+# seconds to import) ends it with one line instead of a traceback from deep
+# inside an import; cifar10.run_main hands SIGINT back to Python once the
+# script runs. A program of your own that imports the package is left alone.
+_PROGRAM = os.path.splitext(os.path.basename(
+    getattr(sys.modules.get('__main__'), '__file__', None) or ''))[0]
+if _PROGRAM.startswith('cifar10_') and (
+    threading.current_thread() is threading.main_thread()):
+  signal.signal(signal.SIGINT, _quiet_interrupt)
+
 # pylint: disable=g-import-not-at-top
 if __package__:
+  from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
 else:
+  import cifar10_dirs
   import cifar10_download
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -95,7 +117,7 @@ CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
 SYNTHETIC_MARKER = cifar10_download.SYNTHETIC_MARKER
 
 
-class DataError(ValueError):
+class DataError(cifar10_dirs.UserError, ValueError):
   """A data file is missing or does not hold CIFAR-10 binary records."""
 
 

@@ -64,13 +64,9 @@ import sys
 # that cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10
-  from cifar10 import cifar10_download
-  from cifar10 import cifar10_input
   from cifar10 import cifar10_train
 else:
   import cifar10
-  import cifar10_download
-  import cifar10_input
   import cifar10_train
 import tensorflow.compat.v1 as tf
 
@@ -80,9 +76,15 @@ import tensorflow.compat.v1 as tf
 
 FLAGS = tf.app.flags.FLAGS
 
+# A bound on --num_gpus: the largest machines hold 8 to 16 GPUs; --num_gpus=1000
+# can only be a typo, and would build a thousand towers before failing.
+MAX_GPUS = 64
+
 tf.app.flags.DEFINE_integer('num_gpus', 1,
                             """How many GPUs to use: one model replica """
-                            """(tower) per GPU.""", lower_bound=1)
+                            """(tower) per GPU; at most %d (no machine has """
+                            """more).""" % MAX_GPUS, lower_bound=1,
+                            upper_bound=MAX_GPUS)
 
 # Name scope of the prefetch queue between the input pipeline and the towers.
 PREFETCH_QUEUE_NAME = 'prefetch_queue'
@@ -421,23 +423,19 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    if FLAGS.fresh_start:
-      backup = cifar10_train.move_aside(FLAGS.train_dir)
-      if backup:
-        print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
-    # Resume with the top layers the checkpoints have (or refuse a
-    # --top_layers given against them); the model reads the flag.
-    FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
-    # --save_checkpoint_steps=0 (its default) means this script's 1000.
-    train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
-          FLAGS.num_gpus, FLAGS.log_device_placement,
-          save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          cifar10_train.DivergedError, cifar10_train.TrainDirError,
-          cifar10.TopLayersError) as e:
-    sys.exit('cifar10_multi_gpu_train: error: %s' % e)
+  lock = cifar10_train.own_train_dir(FLAGS.train_dir, FLAGS.data_dir,
+                                     FLAGS.max_steps, FLAGS.fresh_start)
+  if lock is None:
+    return
+  cifar10.maybe_download_and_extract()
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them); the model reads the flag.
+  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
+  # --save_checkpoint_steps=0 (its default) means this script's 1000.
+  train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
+        FLAGS.num_gpus, FLAGS.log_device_placement,
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
+  lock.release()
 
 
 def run():

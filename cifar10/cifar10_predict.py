@@ -47,12 +47,16 @@ import sys
 # log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   # Owns --checkpoint_dir and --moving_average, and the choice of weights.
   from cifar10 import cifar10_eval
   from cifar10 import cifar10_input
 else:
   import cifar10
+  import cifar10_checkpoint
+  import cifar10_dirs
   import cifar10_download
   import cifar10_eval
   import cifar10_input
@@ -75,7 +79,7 @@ _IMAGE_MAGIC = (b'\x89PNG', b'\xff\xd8\xff', b'GIF8', b'BM')
 _SIZE = cifar10_input.ORIGINAL_HEIGHT  # 32: the images are square.
 
 
-class PredictError(ValueError):
+class PredictError(cifar10_dirs.UserError, ValueError):
   """The predictor cannot run (no checkpoint, no files)."""
 
 
@@ -190,8 +194,9 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     float32 array, summing to 1).
 
   Raises:
-    PredictError: if checkpoint_dir holds no checkpoint, or its newest
-      checkpoint does not fit the model.
+    PredictError: if checkpoint_dir holds no checkpoint.
+    cifar10_checkpoint.CheckpointError: if the checkpoint does not fit the
+      model.
     cifar10.TopLayersError: if top_layers differs from the checkpoint's.
     cifar10_input.DataError: if batches.meta.txt is malformed.
   """
@@ -218,14 +223,11 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     probabilities = cifar10.predictions(logits)
     global_step = tf.train.get_or_create_global_step()
     var_list = cifar10_eval.weights_to_restore(moving_average)
+    # A checkpoint of another model is one line naming the variable.
+    cifar10_checkpoint.restore_plan(checkpoint_path, var_list)
     saver = tf.train.Saver(var_list)
     with tf.Session() as sess:
-      try:
-        saver.restore(sess, checkpoint_path)
-      except (tf.errors.OpError, ValueError) as e:
-        # pylint: disable=protected-access
-        raise PredictError(str(cifar10_eval._restore_error(
-            checkpoint_path, e, var_list) or e))
+      cifar10_checkpoint.restore(sess, saver, checkpoint_path)
       step = int(sess.run(global_step))
       for start in range(0, len(images), batch_size):
         batch = images[start:start + batch_size]
@@ -280,12 +282,9 @@ def main(argv):
   if not paths:
     sys.exit('cifar10_predict: error: no files to classify; pass image or '
              'CIFAR-10 binary files after the flags.')
-  try:
-    result = classify(paths, FLAGS.checkpoint_dir,
-                      moving_average=FLAGS.moving_average)
-  except (PredictError, cifar10.TopLayersError,
-          cifar10_input.DataError) as e:
-    sys.exit('cifar10_predict: error: %s' % e)
+  cifar10_dirs.check_directory_flag('checkpoint_dir', FLAGS.checkpoint_dir)
+  result = classify(paths, FLAGS.checkpoint_dir,
+                    moving_average=FLAGS.moving_average)
   to_stdout = FLAGS.output_json == '-'
   failed = 0
   for item in result['images']:

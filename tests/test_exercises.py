@@ -376,6 +376,8 @@ def test_compare_prints_both_weights_side_by_side(evaluations):
 def _events(eval_dir):
   values = []
   for f in os.listdir(eval_dir):
+    if 'tfevents' not in f:
+      continue
     for event in tf.train.summary_iterator(os.path.join(eval_dir, f)):
       values.extend((event.step, v) for v in event.summary.value)
   return values
