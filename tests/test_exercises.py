@@ -18,6 +18,8 @@ raw-weight evaluation, the queue fraction, and the locally connected top.
 SVHN is tested in test_svhn.py.
 """
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -284,12 +286,10 @@ def test_a_top_given_against_the_checkpoint_is_refused(local_run, tmp_path):
       'model.' % path)
   assert 'Traceback' not in proc.stderr
   assert sorted(os.listdir(local_run['train_dir'])) == before
-  proc = run_module('cifar10_eval', '--data_dir=' + local_run['data_dir'],
-                    '--checkpoint_dir=' + local_run['train_dir'],
-                    '--eval_dir=%s' % tmp_path, '--run_once',
-                    '--num_examples=100', '--top_layers=full', check=False)
-  assert proc.returncode == 1
-  assert 'cifar10_eval: error: --top_layers=full, but' in proc.stderr
+  with pytest.raises(cifar10.TopLayersError, match='--top_layers=full, but'):
+    cifar10_eval.evaluate(local_run['train_dir'], str(tmp_path),
+                          num_examples=100, run_once=True,
+                          data_dir=local_run['data_dir'], top_layers='full')
 
 
 # 4 and 5. Raw weights, both side by side, and per-class results.
@@ -319,17 +319,26 @@ def _class_table(stdout):
 
 @pytest.fixture(scope='module')
 def evaluations(trained_dir, tmp_path_factory):
-  """cifar10_eval on trained_dir: default, --moving_average=false and
-  --compare_moving_average, each on 1000 test images in batches of 128."""
+  """cifar10_eval on trained_dir, each on 1000 test images in batches of 128:
+  evaluate() with the moving averages and with the raw weights, and the
+  script with --compare_moving_average."""
   runs = {}
-  for name, extra in (('ema', []), ('raw', ['--moving_average=false']),
-                      ('both', ['--compare_moving_average'])):
+  for name, moving_average in (('ema', True), ('raw', False)):
     eval_dir = str(tmp_path_factory.mktemp('eval_' + name))
-    proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
-                      '--checkpoint_dir=' + trained_dir['train_dir'],
-                      '--eval_dir=' + eval_dir, '--run_once',
-                      '--num_examples=%d' % RECORDS_PER_FILE, *extra)
-    runs[name] = {'stdout': proc.stdout, 'eval_dir': eval_dir}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+      cifar10_eval.evaluate(
+          trained_dir['train_dir'], eval_dir, num_examples=RECORDS_PER_FILE,
+          run_once=True, data_dir=trained_dir['data_dir'], batch_size=128,
+          use_fp16=False, moving_average=moving_average)
+    runs[name] = {'stdout': out.getvalue(), 'eval_dir': eval_dir}
+  eval_dir = str(tmp_path_factory.mktemp('eval_both'))
+  proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
+                    '--checkpoint_dir=' + trained_dir['train_dir'],
+                    '--eval_dir=' + eval_dir, '--run_once',
+                    '--num_examples=%d' % RECORDS_PER_FILE,
+                    '--compare_moving_average')
+  runs['both'] = {'stdout': proc.stdout, 'eval_dir': eval_dir}
   return runs
 
 
@@ -536,17 +545,15 @@ def test_predict_script_lines_json_and_bad_files(trained_dir, tmp_path):
 
 
 def test_predict_without_checkpoint_or_files(tmp_path, synthetic_data_dir):
-  proc = run_module('cifar10_predict', '--data_dir=' + synthetic_data_dir,
-                    '--checkpoint_dir=%s' % tmp_path,
-                    os.path.join(synthetic_data_dir, TEST_FILE), check=False)
-  assert proc.returncode == 1
-  assert proc.stderr.strip().splitlines()[-1] == (
-      'cifar10_predict: error: No checkpoint file found in %s; train a model '
-      'there first (cifar10_train.py --train_dir=%s) or pass '
-      '--checkpoint_dir.' % (tmp_path, tmp_path))
-  proc = run_module('cifar10_predict', '--checkpoint_dir=%s' % tmp_path,
-                    check=False)
-  assert proc.returncode == 1
-  assert proc.stderr.strip().splitlines()[-1] == (
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.classify([os.path.join(synthetic_data_dir, TEST_FILE)],
+                             str(tmp_path), data_dir=synthetic_data_dir)
+  assert str(error.value) == (
+      'No checkpoint file found in %s; train a model there first '
+      '(cifar10_train.py --train_dir=%s) or pass --checkpoint_dir.'
+      % (tmp_path, tmp_path))
+  with pytest.raises(SystemExit) as exit_:
+    cifar10_predict.main(['cifar10_predict'])
+  assert exit_.value.code == (
       'cifar10_predict: error: no files to classify; pass image or CIFAR-10 '
       'binary files after the flags.')
