@@ -335,8 +335,9 @@ def recover(directory, say=print):
     older = [c.path for c in checkpoints if c.step < chosen.step][:4][::-1]
     older = [p for p in older if unreadable_reason(p) is None]
     write_index(directory, chosen.path, older)
-    say('Resuming from %s (global step %d): %s; the index now names it.'
-        % (chosen.path, chosen.step, '; '.join(notes)))
+    say('Repaired %s: %s; the checkpoint index now names %s, the newest '
+        'checkpoint that reads.' % (directory, '; '.join(notes),
+                                    os.path.basename(chosen.path)))
   return chosen
 
 
@@ -391,10 +392,17 @@ def restore_plan(path, variables):
   Raises:
     CheckpointError: naming the first variable the checkpoint lacks or holds
       in another shape or dtype.
+    tf.errors.NotFoundError: if the checkpoint can no longer be read.
   """
-  with _reader(path) as reader:
-    shapes = reader.get_variable_to_shape_map()
-    dtypes = reader.get_variable_to_dtype_map()
+  try:
+    with _reader(path) as reader:
+      shapes = reader.get_variable_to_shape_map()
+      dtypes = reader.get_variable_to_dtype_map()
+  except Exception as e:  # pylint: disable=broad-except
+    # Checked as readable a moment ago: deleted since (a trainer keeps only
+    # its newest few) or damaged since.
+    raise tf.errors.NotFoundError(None, None, '%s: %s' % (path,
+                                                          _first_line(e)))
   restore, fresh = {}, []
   for name, var in sorted(variables.items()):
     if name not in shapes:

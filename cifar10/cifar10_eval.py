@@ -504,17 +504,18 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
             print('No checkpoint file found in %s%s' % (
                 checkpoint_dir, '' if run_once else '; waiting for one'))
         elif checkpoint.path != last_evaluated:
-          # Checked against the model first: a checkpoint of another model
-          # or precision is one line naming the variable.
-          cifar10_checkpoint.restore_plan(checkpoint.path,
-                                          variables_to_restore)
-          if raw_saver is not None:
-            cifar10_checkpoint.restore_plan(checkpoint.path,
-                                            weights_to_restore(False))
-          if summary_writer is None:
-            lock = lock or cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')
-            summary_writer = cifar10.event_writer(eval_dir, g)
           try:
+            # Checked against the model first: a checkpoint of another model
+            # or precision is one line naming the variable.
+            cifar10_checkpoint.restore_plan(checkpoint.path,
+                                            variables_to_restore)
+            if raw_saver is not None:
+              cifar10_checkpoint.restore_plan(checkpoint.path,
+                                              weights_to_restore(False))
+            if summary_writer is None:
+              lock = lock or cifar10_dirs.DirLock.acquire(eval_dir,
+                                                          'eval_dir')
+              summary_writer = cifar10.event_writer(eval_dir, g)
             precision = eval_once(
                 saver, summary_writer, top_k_op, summary_op, global_step,
                 local_init_op, checkpoint.path, num_examples, config,

@@ -143,7 +143,7 @@ def read_cifar10(filename_queue):
       depth: number of color channels in the result (3)
       key: a scalar string Tensor describing the filename & record number
         for this example, "<filename>:<record index>".
-      label: an int32 Tensor with the label in the range 0..9.
+      label: an int32 Tensor of shape [1] with the label in the range 0..9.
       uint8image: a [height, width, depth] uint8 Tensor with the image data
   """
   # Read a record, getting filenames from the filename_queue.  No
@@ -156,10 +156,9 @@ def read_cifar10(filename_queue):
   record_bytes = tf.decode_raw(value, tf.uint8)
 
   # The first bytes represent the label, which we convert from uint8->int32.
+  # Of shape [1], as in the original tutorial's record.
   label = tf.cast(
       tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
-  label.set_shape([1])
-  label = tf.reshape(label, [])
 
   # The remaining bytes after the label represent the image, which we reshape
   # from [depth * height * width] to [depth, height, width].
@@ -248,13 +247,20 @@ def is_synthetic(data_dir):
   return tf.gfile.Exists(os.path.join(data_dir, SYNTHETIC_MARKER))
 
 
+# Synthetic data directories this process has already warned about.
+_WARNED = set()
+
+
 def _warn_if_synthetic(data_dir):
-  if is_synthetic(data_dir):
+  """Prints the synthetic-data banner, once per process and directory."""
+  if is_synthetic(data_dir) and data_dir not in _WARNED:
+    _WARNED.add(data_dir)
     line = '!' * 78
-    tf.logging.warning(
-        '\n%s\n!!! SYNTHETIC DATA: %s was made by cifar10_synthetic, not taken'
+    sys.stderr.write(
+        '%s\n!!! SYNTHETIC DATA: %s was made by cifar10_synthetic, not taken'
         '\n!!! from CIFAR-10. Losses and precision measured on it say nothing'
-        '\n!!! about CIFAR-10.\n%s', line, data_dir, line)
+        '\n!!! about CIFAR-10.\n%s\n' % (line, data_dir, line))
+    sys.stderr.flush()
 
 
 def _generate_image_and_label_batch(image, label, min_queue_examples,
@@ -264,7 +270,7 @@ def _generate_image_and_label_batch(image, label, min_queue_examples,
 
   Args:
     image: 3-D Tensor of [height, width, 3] of type.float32.
-    label: 0-D Tensor of type.int32
+    label: 1-D Tensor of shape [1], int32.
     min_queue_examples: int32, minimum number of samples to retain
       in the queue that provides of batches of examples.
     batch_size: Number of images per batch.
@@ -368,7 +374,7 @@ def distorted_inputs(data_dir, batch_size,
 
     # Set the shapes of tensors.
     float_image.set_shape([height, width, 3])
-    read_input.label.set_shape([])
+    read_input.label.set_shape([1])
 
     # Ensure that the random shuffling has good mixing properties.
     min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
@@ -454,7 +460,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
 
     # Set the shapes of tensors.
     float_image.set_shape([height, width, 3])
-    read_input.label.set_shape([])
+    read_input.label.set_shape([1])
 
     # Ensure that the random shuffling has good mixing properties.
     min_queue_examples = int(num_examples_per_epoch *

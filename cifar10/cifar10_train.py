@@ -325,8 +325,13 @@ def _restorer(checkpoint):
           'these moving averages of loss terms, for TensorBoard only, start '
           'afresh.' % (checkpoint.path, ', '.join(fresh)))
   saver = tf.train.Saver(restore, sharded=True)
-  return lambda scaffold, session: cifar10_checkpoint.restore(
-      session, saver, checkpoint.path)
+
+  def init_fn(scaffold, session):  # pylint: disable=unused-argument
+    cifar10_checkpoint.restore(session, saver, checkpoint.path)
+    print('Resuming from %s (global step %d).' % (checkpoint.path,
+                                                  checkpoint.step))
+    sys.stdout.flush()
+  return init_fn
 
 
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,

@@ -84,15 +84,14 @@ cifar10_train.run()
 # between latest_checkpoint() naming them and the restore reading them.
 EVAL_WITH_HELD_RESTORE = r'''
 import os, time
-import tensorflow.compat.v1 as tf
-from cifar10 import cifar10_eval
-restore = tf.train.Saver.restore
-def held_restore(self, sess, save_path):
+from cifar10 import cifar10_checkpoint, cifar10_eval
+restore = cifar10_checkpoint.restore
+def held_restore(session, saver, path):
   deadline = time.time() + 8
-  while os.path.exists(save_path + '.index') and time.time() < deadline:
+  while os.path.exists(path + '.index') and time.time() < deadline:
     time.sleep(0.05)
-  return restore(self, sess, save_path)
-tf.train.Saver.restore = held_restore
+  return restore(session, saver, path)
+cifar10_checkpoint.restore = held_restore
 cifar10_eval.run()
 '''
 
@@ -354,8 +353,8 @@ def test_kill9_resumes_from_the_newest_complete_checkpoint(interrupted,
     # Each run resumes from the checkpoint the index named when it started,
     # and its steps follow on from it one by one.
     if run['resumed_from'] and run['steps']:
-      assert 'Restoring parameters from %s\n' % run['resumed_from'][0] in (
-          run['stderr']), where
+      assert 'Resuming from %s (global step %d).\n' % run['resumed_from'] in (
+          run['stdout']), where
     first = run['resumed_from'][1] if run['resumed_from'] else 0
     if run['steps']:
       assert run['steps'] == list(range(first, first + len(run['steps']))), (
@@ -432,20 +431,25 @@ def test_nan_loss_stops_naming_the_step_and_keeps_the_last_good_checkpoint(
       '--max_steps=%d' % (start + 100), '--log_frequency=1',
       '--save_checkpoint_steps=1'])
   assert run.wait() == 1, run.describe()
-  assert 'Restoring parameters from %s\n' % os.path.join(
-      train_dir, 'model.ckpt-%d' % start) in run.stderr
+  assert 'Resuming from %s (global step %d).\n' % (os.path.join(
+      train_dir, 'model.ckpt-%d' % start), start) in run.stdout
   # The step from the checkpoint trains with finite weights; its NaN update
   # makes the next step's loss NaN, and the checkpoint saved after it holds
   # those NaN weights.
-  assert _error_line(run) == (
+  line = _error_line(run)
+  moved = [d for d in os.listdir(train_dir) if d.startswith('diverged-')]
+  assert len(moved) == 1, os.listdir(train_dir)
+  assert line == (
       'cifar10_train: error: Model diverged with loss = NaN at step %d; '
       'stopped. The latest checkpoint is now %s, the last one saved before '
-      'that step.' % (start + 1, os.path.join(train_dir,
-                                              'model.ckpt-%d' % start)))
-  # Its files are kept, but the index names the last good checkpoint, which
+      'that step. Checkpoints from that step on are kept in %s.' % (
+          start + 1, os.path.join(train_dir, 'model.ckpt-%d' % start),
+          os.path.join(train_dir, moved[0])))
+  # Its files are kept, moved aside (a resumed run must not take them, nor
+  # save over them), and the index names the last good checkpoint, which
   # still evaluates.
-  bad = tf.train.load_checkpoint(os.path.join(train_dir,
-                                              'model.ckpt-%d' % (start + 1)))
+  bad = tf.train.load_checkpoint(os.path.join(
+      train_dir, moved[0], 'model.ckpt-%d' % (start + 1)))
   assert np.isnan(bad.get_tensor('conv1/weights')).all()
   assert checked_checkpoint(train_dir)[1] == start
   evaluation = Script.module(
