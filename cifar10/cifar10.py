@@ -65,11 +65,13 @@ if __package__:
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_svhn
 else:
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_download
   import cifar10_input
+  import cifar10_svhn
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -97,6 +99,13 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+tf.app.flags.DEFINE_enum('dataset', 'cifar10', ['cifar10', 'svhn'],
+                         """The data set: 'cifar10', or 'svhn' (Street View """
+                         """House Numbers, converted once to the CIFAR-10 """
+                         """format in --data_dir/svhn-batches-bin).""")
+tf.app.flags.DEFINE_string('svhn_url', cifar10_svhn.SVHN_URL,
+                           """Where to download train_32x32.mat and """
+                           """test_32x32.mat from with --dataset=svhn.""")
 tf.app.flags.DEFINE_enum('top_layers', 'full', ['full', 'local'],
                          """The layers after pool2: 'full', the tutorial's """
                          """fully connected local3/local4; 'local', """
@@ -418,14 +427,29 @@ def _lrn(x, name):
     return tf.identity(lrn(x), name=scope)
 
 
-def _data_batches_dir(data_dir):
+def data_set(dataset=None):
+  """The cifar10_input.DataSet of `dataset` (default --dataset)."""
+  return cifar10_input.DATA_SETS[flag_or(dataset, 'dataset')]
+
+
+def data_batches_dir(data_dir=None, dataset=None):
+  """The directory of the data set's records under data_dir.
+
+  Args:
+    data_dir: default --data_dir.
+    dataset: 'cifar10' or 'svhn'; default --dataset.
+
+  Returns:
+    str: data_dir/cifar-10-batches-bin or data_dir/svhn-batches-bin.
+  """
   return os.path.join(flag_or(data_dir, 'data_dir'),
-                      cifar10_download.EXTRACTED_DIR)
+                      data_set(dataset).batches_dir)
 
 
 def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
                      min_fraction_of_examples_in_queue=(
-                         cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)):
+                         cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE),
+                     dataset=None):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
@@ -434,6 +458,7 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
     use_fp16: cast the images to float16; default --use_fp16.
     min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
       queue before the first batch (see cifar10_input.distorted_inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -444,16 +469,17 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
     cifar10_input.DataError: if a data file is missing or malformed.
   """
   images, labels = cifar10_input.distorted_inputs(
-      data_dir=_data_batches_dir(data_dir),
+      data_dir=data_batches_dir(data_dir, dataset),
       batch_size=flag_or(batch_size, 'batch_size'),
-      min_fraction_of_examples_in_queue=min_fraction_of_examples_in_queue)
+      min_fraction_of_examples_in_queue=min_fraction_of_examples_in_queue,
+      data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
 
 def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
-           num_epochs=None):
+           num_epochs=None, dataset=None):
   """Construct input for CIFAR evaluation using the Reader ops.
 
   Args:
@@ -463,6 +489,7 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
     use_fp16: cast the images to float16; default --use_fp16.
     num_epochs: None to cycle forever; an int to read each record that many
       times and then stop (see cifar10_input.inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -474,9 +501,9 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   """
   images, labels = cifar10_input.inputs(
       eval_data=eval_data,
-      data_dir=_data_batches_dir(data_dir),
+      data_dir=data_batches_dir(data_dir, dataset),
       batch_size=flag_or(batch_size, 'batch_size'),
-      num_epochs=num_epochs)
+      num_epochs=num_epochs, data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
@@ -834,7 +861,7 @@ def _add_loss_summaries(total_loss, losses=None):
   return loss_averages_op
 
 
-def learning_rate(global_step, examples_per_step):
+def learning_rate(global_step, examples_per_step, dataset=None):
   """The tutorial's learning-rate schedule, with its summary.
 
   Args:
@@ -842,11 +869,12 @@ def learning_rate(global_step, examples_per_step):
       processed.
     examples_per_step: images consumed by one step (the batch size, times the
       number of towers in the multi-GPU trainer).
+    dataset: whose epoch the schedule counts in; default --dataset.
 
   Returns:
     float32 scalar Tensor: 0.1, multiplied by 0.1 every 350 epochs.
   """
-  num_batches_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / examples_per_step
+  num_batches_per_epoch = data_set(dataset).num_train / examples_per_step
   decay_steps = int(num_batches_per_epoch * NUM_EPOCHS_PER_DECAY)
 
   # Decay the learning rate exponentially based on the number of steps.
@@ -944,7 +972,7 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
   return apply_gradients(opt, grads, global_step)
 
 
-def maybe_download_and_extract(data_dir=None, data_url=None):
+def maybe_download_and_extract(data_dir=None, data_url=None, dataset=None):
   """Download and extract the tarball from Alex's website.
 
   Nothing is fetched when the extracted files are already in place. The
@@ -956,14 +984,22 @@ def maybe_download_and_extract(data_dir=None, data_url=None):
     data_dir: where to put the data; default --data_dir.
     data_url: https://, http:// or file:// URL of the archive; default
       --data_url.
+    dataset: default --dataset; 'svhn' fetches and converts SVHN instead
+      (cifar10_svhn.maybe_download_and_convert, from --svhn_url).
 
   Returns:
-    str, path of the extracted 'cifar-10-batches-bin' directory.
+    str, path of the extracted 'cifar-10-batches-bin' directory (or of
+    'svhn-batches-bin').
 
   Raises:
     cifar10_download.DownloadError: with what failed and how to put the data
       in place by hand.
+    cifar10_svhn.SVHNError: if an SVHN .mat file is not SVHN data.
   """
+  if flag_or(dataset, 'dataset') == 'svhn':
+    return cifar10_svhn.maybe_download_and_convert(
+        flag_or(data_dir, 'data_dir'), flag_or(None, 'svhn_url'),
+        out=sys.stdout)
   return cifar10_download.download_and_extract(
       flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
       out=sys.stdout)

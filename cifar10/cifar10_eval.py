@@ -78,7 +78,9 @@ tf.app.flags.DEFINE_integer('eval_interval_secs', 60 * 5,
                             """How often to run the eval (seconds, at least """
                             """1).""", lower_bound=1)
 tf.app.flags.DEFINE_integer('num_examples', 10000,
-                            """Number of examples to run.""", lower_bound=1)
+                            """Number of examples to run (with """
+                            """--dataset=svhn the default is SVHN's """
+                            """26032).""", lower_bound=1)
 tf.app.flags.DEFINE_boolean('run_once', False,
                             """Whether to run eval only once.""")
 tf.app.flags.DEFINE_boolean('eval_on_cpu', False,
@@ -109,11 +111,11 @@ class EvalError(cifar10_dirs.UserError, ValueError):
   """The evaluation cannot run as asked (checkpoint or flag mismatch)."""
 
 
-def _check_num_examples(eval_data, data_dir, num_examples):
+def _check_num_examples(eval_data, data_dir, num_examples, dataset=None):
   """Returns num_examples if the evaluation set holds that many images."""
   files = (cifar10_input.TEST_FILES if eval_data == 'test'
            else cifar10_input.TRAIN_FILES)
-  batches_dir = os.path.join(data_dir, cifar10_download.EXTRACTED_DIR)
+  batches_dir = cifar10.data_batches_dir(data_dir, dataset)
   available = cifar10_input.check_data_files(
       [os.path.join(batches_dir, f) for f in files])
   if num_examples > available:
@@ -404,7 +406,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
              run_once=False, eval_interval_secs=300, data_dir=None,
              batch_size=None, use_fp16=None, eval_on_cpu=False,
              mixed_precision=None, moving_average=True,
-             compare_moving_average=False, top_layers=None):
+             compare_moving_average=False, top_layers=None, dataset=None):
   """Eval CIFAR-10 for a number of steps.
 
   Args:
@@ -426,6 +428,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
       by side (moving_average is then ignored).
     top_layers: the model's top, 'full' or 'local'; default that of the
       newest checkpoint in checkpoint_dir, or --top_layers if there is none.
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     float, the precision @ 1 of the last checkpoint evaluated, or None if
@@ -448,9 +451,10 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   # eval_dir is only made (and locked) once there is a checkpoint to score.
   lock = (cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')
           if os.path.isdir(eval_dir) else None)
-  _check_num_examples(eval_data, data_dir, num_examples)
+  _check_num_examples(eval_data, data_dir, num_examples, dataset)
   class_names = cifar10_input.read_class_names(
-      os.path.join(data_dir, cifar10_download.EXTRACTED_DIR))
+      cifar10.data_batches_dir(data_dir, dataset),
+      cifar10.data_set(dataset).class_names)
   top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.
@@ -458,7 +462,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     with tf.device('/cpu:0'):
       images, labels = cifar10.inputs(eval_data=eval_data, data_dir=data_dir,
                                       batch_size=batch_size,
-                                      use_fp16=use_fp16, num_epochs=1)
+                                      use_fp16=use_fp16, num_epochs=1,
+                                      dataset=dataset)
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
@@ -542,8 +547,12 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
 def main(argv=None):  # pylint: disable=unused-argument
   cifar10_dirs.check_directory_flag('data_dir', FLAGS.data_dir)
   cifar10.maybe_download_and_extract()
+  # The default --num_examples is the data set's evaluation set (10,000
+  # for CIFAR-10, 26,032 for SVHN).
+  num_examples = (FLAGS.num_examples if FLAGS['num_examples'].present else
+                  cifar10.data_set().num_eval)
   precision = evaluate(FLAGS.checkpoint_dir, FLAGS.eval_dir, FLAGS.eval_data,
-                       FLAGS.num_examples, FLAGS.run_once,
+                       num_examples, FLAGS.run_once,
                        FLAGS.eval_interval_secs,
                        eval_on_cpu=FLAGS.eval_on_cpu,
                        moving_average=FLAGS.moving_average,

@@ -49,7 +49,6 @@ if __package__:
   from cifar10 import cifar10
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
-  from cifar10 import cifar10_download
   # Owns --checkpoint_dir and --moving_average, and the choice of weights.
   from cifar10 import cifar10_eval
   from cifar10 import cifar10_input
@@ -57,7 +56,6 @@ else:
   import cifar10
   import cifar10_checkpoint
   import cifar10_dirs
-  import cifar10_download
   import cifar10_eval
   import cifar10_input
 import numpy as np
@@ -173,19 +171,21 @@ def _records(path, contents):
 
 
 def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
-             moving_average=True, top_layers=None, use_fp16=None):
+             moving_average=True, top_layers=None, use_fp16=None,
+             dataset=None):
   """Classifies image and CIFAR-10 binary files with a trained model.
 
   Args:
     paths: list of file paths (see read_inputs()).
     checkpoint_dir: directory of the checkpoints (the newest is restored).
-    data_dir: --data_dir, for the class names in its batches.meta.txt;
-      default --data_dir (the data set's own names if it has none).
+    data_dir: for the class names in the data set's batches.meta.txt there;
+      default --data_dir (the data set's own names if there is none).
     batch_size: images per forward pass; default --batch_size.
     moving_average: restore the moving averages of the weights (True) or the
       raw weights.
     top_layers: the model's top; default the checkpoint's.
     use_fp16: the model's variables are float16; default --use_fp16.
+    dataset: 'cifar10' or 'svhn', for the class names; default --dataset.
 
   Returns:
     dict: 'checkpoint' (path), 'global_step' (int), 'moving_average' (bool),
@@ -206,8 +206,9 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
                        'first (cifar10_train.py --train_dir=%s) or pass '
                        '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
   top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
-  class_names = cifar10_input.read_class_names(os.path.join(
-      cifar10.flag_or(data_dir, 'data_dir'), cifar10_download.EXTRACTED_DIR))
+  class_names = cifar10_input.read_class_names(
+      cifar10.data_batches_dir(data_dir, dataset),
+      cifar10.data_set(dataset).class_names)
   batch_size = cifar10.flag_or(batch_size, 'batch_size')
   items = read_inputs(paths)
   images = [item for item in items if 'image' in item]
