@@ -343,7 +343,8 @@ def _write_records(path, images, labels):
   """Writes [32, 32, 3, n] MATLAB-layout images as CIFAR-10 records."""
   # Column-major [row, column, channel, n] -> [n, channel, row, column]:
   # each record's planes, row-major, as the CIFAR-10 files hold them.
-  planes = images.transpose(3, 2, 0, 1).reshape(len(labels), -1)
+  planes = images.transpose(3, 2, 0, 1).reshape(len(labels),
+                                                _RECORD_BYTES - 1)
   with open(path, 'wb') as f:
     f.write(np.concatenate([labels[:, None], planes], axis=1).tobytes())
 
@@ -388,7 +389,11 @@ def convert(data_dir, out=None):
     synthetic = False
     counts = []
     for mat, names in ((TRAIN_MAT, TRAIN_FILES), (TEST_MAT, TEST_FILES)):
-      images, labels, marked = load_svhn_mat(os.path.join(data_dir, mat.name))
+      path = os.path.join(data_dir, mat.name)
+      images, labels, marked = load_svhn_mat(path)
+      if len(labels) < len(names):
+        raise SVHNError('%s has %d images, fewer than the %d files it fills.'
+                        % (path, len(labels), len(names)))
       synthetic = synthetic or marked
       counts.append(len(labels))
       # Split as evenly as the CIFAR-10 files are (73,257 = 14,652 x 2 +
@@ -482,10 +487,9 @@ def write_synthetic(data_dir, make_records, records_per_file=10000, seed=0):
   """
   if not os.path.isdir(data_dir):
     os.makedirs(data_dir)
-  paths = []
-  for i, (mat, n) in enumerate(((TRAIN_MAT, 5 * records_per_file),
-                                (TEST_MAT, records_per_file))):
-    path = os.path.join(data_dir, mat.name)
+  files = ((TRAIN_MAT, 5 * records_per_file), (TEST_MAT, records_per_file))
+  paths = [os.path.join(data_dir, mat.name) for mat, _ in files]
+  for path in paths:
     if os.path.exists(path):
       try:
         _, _, synthetic = load_svhn_mat(path)
@@ -494,11 +498,11 @@ def write_synthetic(data_dir, make_records, records_per_file=10000, seed=0):
       if not synthetic:
         raise ValueError('%s is not a synthetic file (the real SVHN?); not '
                          'overwriting it. Choose another --data_dir.' % path)
+  for i, ((_, n), path) in enumerate(zip(files, paths)):
     labels, images = make_records(n, seed * 100 + i)
     # Depth-major [n, 3, 32, 32] -> MATLAB's [32, 32, 3, n]; SVHN's 10 for 0.
     x = np.ascontiguousarray(images.transpose(2, 3, 1, 0))
     y = np.where(labels == 0, 10, labels).astype(np.float64)[:, None]
     write_mat(path, [('X', x), ('y', y, np.uint8)],
               header_text=_SYNTHETIC_HEADER % seed)
-    paths.append(path)
   return paths
