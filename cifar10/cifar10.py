@@ -56,8 +56,6 @@ import signal
 import sys
 import uuid
 
-from absl import app
-from absl import flags
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
 if __package__:
@@ -72,6 +70,9 @@ else:
   import cifar10_download
   import cifar10_input
   import cifar10_svhn
+from absl import app
+from absl import flags
+from absl.logging import converter
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -99,6 +100,11 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+tf.app.flags.DEFINE_integer('download_timeout_secs',
+                            cifar10_download.DEFAULT_DEADLINE_SECS,
+                            """Seconds each attempt to download the archive """
+                            """may take in all before it is abandoned and """
+                            """retried.""", lower_bound=1)
 tf.app.flags.DEFINE_enum('dataset', 'cifar10', ['cifar10', 'svhn'],
                          """The data set: 'cifar10', or 'svhn' (Street View """
                          """House Numbers, converted once to the CIFAR-10 """
@@ -200,12 +206,13 @@ def run_main(main):
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
   prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+  _describe_in_help(sys.modules[main.__module__])
 
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
     # absl's --verbosity (-v): not the INFO lines of every hook and save.
-    if not FLAGS['verbosity'].present:
-      logger.setLevel(logging.WARNING)
+    logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
+                    if FLAGS['verbosity'].present else logging.WARNING)
     # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
     # raises KeyboardInterrupt, so that cleanup code runs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -227,6 +234,25 @@ def run_main(main):
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
   app.run(guarded_main)
+
+
+def _describe_in_help(script):
+  """Makes --help show the script's docstring and flags, in every form.
+
+  absl's --help prints the __main__ module's docstring, formatted with `%`
+  (so "~86% accuracy" came out mangled), and the flags defined by a module
+  named like sys.argv[0]: a console script's __main__ is only a wrapper, and
+  the flags belong to cifar10.cifar10_train and the modules it imports.
+
+  Args:
+    script: the module of the script being run.
+  """
+  if script.__doc__:
+    sys.modules['__main__'].__doc__ = script.__doc__.replace('%', '%%')
+  for module, module_flags in FLAGS.flags_by_module_dict().items():
+    if os.path.basename(module).startswith('cifar10'):
+      for flag in module_flags:
+        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
 
 
 def event_writer(logdir, graph=None):
@@ -972,7 +998,8 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
   return apply_gradients(opt, grads, global_step)
 
 
-def maybe_download_and_extract(data_dir=None, data_url=None, dataset=None):
+def maybe_download_and_extract(data_dir=None, data_url=None,
+                               download_timeout_secs=None, dataset=None):
   """Download and extract the tarball from Alex's website.
 
   Nothing is fetched when the extracted files are already in place. The
@@ -984,6 +1011,8 @@ def maybe_download_and_extract(data_dir=None, data_url=None, dataset=None):
     data_dir: where to put the data; default --data_dir.
     data_url: https://, http:// or file:// URL of the archive; default
       --data_url.
+    download_timeout_secs: seconds each download attempt may take; default
+      --download_timeout_secs.
     dataset: default --dataset; 'svhn' fetches and converts SVHN instead
       (cifar10_svhn.maybe_download_and_convert, from --svhn_url).
 
@@ -999,7 +1028,9 @@ def maybe_download_and_extract(data_dir=None, data_url=None, dataset=None):
   if flag_or(dataset, 'dataset') == 'svhn':
     return cifar10_svhn.maybe_download_and_convert(
         flag_or(data_dir, 'data_dir'), flag_or(None, 'svhn_url'),
-        out=sys.stdout)
+        out=sys.stdout, deadline_secs=flag_or(download_timeout_secs,
+                                              'download_timeout_secs'))
   return cifar10_download.download_and_extract(
       flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
-      out=sys.stdout)
+      out=sys.stdout,
+      deadline_secs=flag_or(download_timeout_secs, 'download_timeout_secs'))

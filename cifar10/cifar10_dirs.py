@@ -47,12 +47,43 @@ from __future__ import print_function
 import errno
 import fcntl
 import os
+import signal
 import socket
 import sys
+import threading
 import time
 
 # In the directory it protects; it holds who owns the directory.
 LOCK_NAME = '.cifar10.lock'
+
+
+
+def _script_name():
+  """The running script's name ('cifar10_train'), or another program's."""
+  argv = getattr(sys, 'orig_argv', None) or []
+  if '-m' in argv[:-1]:  # Its __main__ is not set up yet while importing.
+    return argv[argv.index('-m') + 1].rsplit('.', 1)[-1]
+  main = getattr(sys.modules.get('__main__'), '__file__', None)
+  return os.path.splitext(os.path.basename(main or (sys.argv or [''])[0]))[0]
+
+
+_SCRIPT = _script_name()
+
+
+def _quiet_interrupt(signum, frame):  # pylint: disable=unused-argument
+  sys.stderr.write('%s: interrupted (Ctrl-C) while starting; nothing was '
+                   'written.\n' % _SCRIPT)
+  os._exit(130)  # pylint: disable=protected-access
+
+
+# A Ctrl-C while one of the package's scripts starts (TensorFlow takes
+# seconds to import) ends it with one line, not a traceback from deep inside
+# an import. This module is the first the package loads, in either layout;
+# cifar10.run_main hands SIGINT back to Python once the script runs. A
+# program of your own that imports the package is left alone.
+if _SCRIPT.startswith('cifar10_') and (
+    threading.current_thread() is threading.main_thread()):
+  signal.signal(signal.SIGINT, _quiet_interrupt)
 
 
 class UserError(Exception):

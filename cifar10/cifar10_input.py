@@ -40,9 +40,7 @@ from __future__ import print_function
 
 import collections
 import os
-import signal
 import sys
-import threading
 
 # Also set by the package's __init__, which the tutorial's flat imports
 # (`import cifar10_input` from this directory) do not run: TensorFlow's C++
@@ -50,23 +48,6 @@ import threading
 # TensorFlow loads, and setting the variables yourself wins.
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
-
-
-def _quiet_interrupt(signum, frame):  # pylint: disable=unused-argument
-  sys.stderr.write('%s: interrupted (Ctrl-C) while starting; nothing was '
-                   'written.\n' % _PROGRAM)
-  os._exit(130)  # pylint: disable=protected-access
-
-
-# A Ctrl-C while one of the package's scripts starts (TensorFlow takes
-# seconds to import) ends it with one line instead of a traceback from deep
-# inside an import; cifar10.run_main hands SIGINT back to Python once the
-# script runs. A program of your own that imports the package is left alone.
-_PROGRAM = os.path.splitext(os.path.basename(
-    getattr(sys.modules.get('__main__'), '__file__', None) or ''))[0]
-if _PROGRAM.startswith('cifar10_') and (
-    threading.current_thread() is threading.main_thread()):
-  signal.signal(signal.SIGINT, _quiet_interrupt)
 
 # pylint: disable=g-import-not-at-top
 if __package__:

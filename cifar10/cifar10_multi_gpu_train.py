@@ -427,6 +427,7 @@ def main(argv=None):  # pylint: disable=unused-argument
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
   cifar10.maybe_download_and_extract()
   # Resume with the top layers the checkpoints have (or refuse a
   # --top_layers given against them); the model reads the flag.

@@ -425,7 +425,8 @@ def convert(data_dir, out=None):
   return batches_dir
 
 
-def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout):
+def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
+                               deadline_secs=None):
   """Makes data_dir/svhn-batches-bin, fetching the .mat files if needed.
 
   A .mat file already in data_dir is used as it is (its structure is
@@ -438,6 +439,8 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout):
     data_dir: str, --data_dir.
     url: base URL of the two files (SVHN's site, or a mirror).
     out: stream for progress lines.
+    deadline_secs: seconds each download attempt may take; None: fetch's
+      default.
 
   Returns:
     str, the path of svhn-batches-bin.
@@ -455,9 +458,11 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout):
     os.makedirs(data_dir)
   for mat, path in zip((TRAIN_MAT, TEST_MAT), mats):
     if not os.path.isfile(path):
+      deadline = {} if deadline_secs is None else {
+          'deadline_secs': deadline_secs}
       cifar10_download.fetch(url.rstrip('/') + '/' + mat.name, path,
                              expected_size=mat.size, expected_md5=mat.md5,
-                             out=out)
+                             out=out, **deadline)
   if converted == _sources(data_dir):
     return batches_dir
   return convert(data_dir, out)

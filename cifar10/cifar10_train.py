@@ -288,6 +288,7 @@ class SaveHook(tf.train.SessionRunHook):
     self._writer.add_session_log(
         tf.SessionLog(status=tf.SessionLog.CHECKPOINT, checkpoint_path=path),
         step)
+    tf.logging.info('Saved checkpoint %s (global step %d).', path, step)
     self._saved.append(path)
     for old in self._saved[:-self._max_to_keep]:
       cifar10_checkpoint.delete(old)
@@ -307,11 +308,15 @@ def _check_not_finished(checkpoint, max_steps, train_dir):
             train_dir, checkpoint.step, max_steps))
 
 
-def _restorer(checkpoint):
+def _restorer(checkpoint, sharded=True):
   """Scaffold init_fn restoring `checkpoint` into the graph's variables.
 
   Checkpoints of the 2018 original lack three loss averages (see
   cifar10_checkpoint.restore_plan): those start from their initial value.
+
+  Args:
+    checkpoint: cifar10_checkpoint.Checkpoint, or None.
+    sharded: restore each device's variables on that device.
 
   Returns:
     function(scaffold, session), or None when there is nothing to restore.
@@ -324,7 +329,7 @@ def _restorer(checkpoint):
     print('%s has no %s (checkpoints of the 2018 original scripts do not): '
           'these moving averages of loss terms, for TensorBoard only, start '
           'afresh.' % (checkpoint.path, ', '.join(fresh)))
-  saver = tf.train.Saver(restore, sharded=True)
+  saver = tf.train.Saver(restore, sharded=sharded)
 
   def init_fn(scaffold, session):  # pylint: disable=unused-argument
     cifar10_checkpoint.restore(session, saver, checkpoint.path)
@@ -336,7 +341,10 @@ def _restorer(checkpoint):
 
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
-                 save_checkpoint_steps=None, save_summaries_steps=100):
+                 save_checkpoint_steps=None, save_summaries_steps=100,
+                 master='', is_chief=True, hooks=(), chief_only_hooks=(),
+                 logger=None, sharded_saver=True, stop_grace_period_secs=120,
+                 max_wait_secs=7200):
   """Runs `train_op` until the global step reaches `max_steps`.
 
   Resumes from the newest checkpoint in `train_dir` that reads in full
@@ -358,6 +366,21 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       10 minutes (the tutorial's single-GPU default). A checkpoint is always
       written at the last step.
     save_summaries_steps: write summaries every this many steps.
+    master: the session's target; a tf.train.Server's for distributed
+      training, '' in process.
+    is_chief: whether this task initialises or restores the model and writes
+      checkpoints and summaries; the others wait for it (max_wait_secs).
+    hooks: more SessionRunHooks, run by every task after the loop's own.
+    chief_only_hooks: more SessionRunHooks run by the chief only.
+    logger: a LoggerHook (or subclass) to use instead of the default one.
+    sharded_saver: save each device's variables from that device. False
+      makes this task read them all and write the checkpoint itself, so
+      that parameter servers need no access to train_dir.
+    stop_grace_period_secs: how long closing waits for queue threads.
+    max_wait_secs: how long a non-chief task waits for the chief.
+
+  Returns:
+    The name of the signal that stopped training early, or None.
 
   Raises:
     FinishedError: if the checkpoint is already at max_steps.
@@ -365,31 +388,43 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     DivergedError: if the loss becomes NaN.
     TrainDirError: if train_dir cannot be written.
   """
-  checkpoint = cifar10_checkpoint.recover(train_dir)
+  checkpoint = cifar10_checkpoint.recover(train_dir) if is_chief else None
   _check_not_finished(checkpoint, max_steps, train_dir)
-  logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
-  saver = tf.train.Saver(sharded=True, allow_empty=True, max_to_keep=None)
-  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint))
-  writer = cifar10.event_writer(train_dir)
+  if logger is None:
+    logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
+                         max_to_keep=None)
+  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint,
+                                                               sharded_saver))
+  writer = cifar10.event_writer(train_dir) if is_chief else None
   stopper = StopOnSignalHook()
   stopper.install()
   try:
-    # The NaN check comes first: a diverged step then stops training before
-    # the save hook could save its weights, and end() (the final save) is
-    # not run when a hook raises.
-    hooks = [
-        tf.train.NanTensorHook(loss),
-        tf.train.StopAtStepHook(last_step=max_steps), logger, stopper,
-        tf.train.StepCounterHook(every_n_steps=save_summaries_steps,
-                                 summary_writer=writer),
-        tf.train.SummarySaverHook(save_steps=save_summaries_steps,
-                                  summary_writer=writer, scaffold=scaffold),
-        SaveHook(train_dir, saver, writer, save_steps=save_checkpoint_steps,
-                 save_secs=None if save_checkpoint_steps else 600)]
+    all_hooks = [tf.train.StopAtStepHook(last_step=max_steps), logger,
+                 stopper] + list(hooks)
+    if is_chief:
+      # The NaN check comes first: a diverged step then stops training
+      # before the save hook could save its weights, and end() (the final
+      # save) is not run when a hook raises.
+      all_hooks = [tf.train.NanTensorHook(loss)] + list(chief_only_hooks) + (
+          all_hooks) + [
+              tf.train.StepCounterHook(every_n_steps=save_summaries_steps,
+                                       summary_writer=writer),
+              tf.train.SummarySaverHook(save_steps=save_summaries_steps,
+                                        summary_writer=writer,
+                                        scaffold=scaffold),
+              SaveHook(train_dir, saver, writer,
+                       save_steps=save_checkpoint_steps,
+                       save_secs=None if save_checkpoint_steps else 600)]
+      creator = tf.train.ChiefSessionCreator(scaffold=scaffold, master=master,
+                                             config=config)
+    else:
+      creator = tf.train.WorkerSessionCreator(scaffold=scaffold,
+                                              master=master, config=config,
+                                              max_wait_secs=max_wait_secs)
     with tf.train.MonitoredSession(
-        session_creator=tf.train.ChiefSessionCreator(scaffold=scaffold,
-                                                     config=config),
-        hooks=hooks) as mon_sess:
+        session_creator=creator, hooks=all_hooks,
+        stop_grace_period_secs=stop_grace_period_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
@@ -419,11 +454,13 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
             % moved if moved else ''))
   finally:
     stopper.uninstall()
-    writer.close()
-  if stopper.received:
+    if writer is not None:
+      writer.close()
+  if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, logger.step + 1, train_dir))
+  return stopper.received
 
 
 def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
@@ -466,6 +503,56 @@ def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
     lock.release()
     return None
   return lock
+
+
+# Peak resident memory of training on the CPU, measured with cifar10_train
+# (float32): 0.91 GB at --batch_size=128 and 1.62 GB at 1024, so about
+# 0.8 MB per image of a tower's batch on top of 0.8 GB for TensorFlow, the
+# graph and the 20,000-image shuffle queue.
+_TRAIN_BYTES_BASE = 850 * 2**20
+_TRAIN_BYTES_PER_IMAGE = 820 * 2**10
+
+
+def _available_memory():
+  """Bytes the kernel says are available (Linux), or None."""
+  try:
+    with open('/proc/meminfo') as f:
+      for line in f:
+        if line.startswith('MemAvailable:'):
+          return int(line.split()[1]) * 1024
+  except (OSError, ValueError, IndexError):
+    pass
+  return None
+
+
+def check_memory(batch_size, num_towers=1):
+  """Refuses a batch that cannot fit in this machine's memory.
+
+  On the CPU an oversized batch is not an error TensorFlow can report: the
+  kernel kills the process (or the machine swaps) once memory runs out,
+  long after start-up. So the need is estimated first; on a GPU, its own
+  out-of-memory error is reported by cifar10.run_main.
+
+  Args:
+    batch_size: int, images per tower and step.
+    num_towers: int, towers per step.
+
+  Raises:
+    cifar10_dirs.UserError: naming --batch_size and the largest that fits.
+  """
+  available = _available_memory()
+  if available is None or tf.config.list_physical_devices('GPU'):
+    return
+  need = _TRAIN_BYTES_BASE + _TRAIN_BYTES_PER_IMAGE * batch_size * num_towers
+  if need > available:
+    fits = max(1, (available - _TRAIN_BYTES_BASE) //
+               (_TRAIN_BYTES_PER_IMAGE * num_towers))
+    raise cifar10_dirs.UserError(
+        'Out of memory: --batch_size=%d%s needs about %.1f GB to train on the '
+        'CPU, and %.1f GB is available. Pass a smaller --batch_size (at most '
+        'about %d here).' % (batch_size, ' with %d towers' % num_towers
+                             if num_towers > 1 else '', need / 1e9,
+                             available / 1e9, fits))
 
 
 def move_aside(train_dir):
@@ -544,6 +631,7 @@ def main(argv=None):  # pylint: disable=unused-argument
                        FLAGS.fresh_start)
   if lock is None:
     return
+  check_memory(FLAGS.batch_size)
   cifar10.maybe_download_and_extract()
   # Resume with the top layers the checkpoints have (or refuse a
   # --top_layers given against them); the model reads the flag.

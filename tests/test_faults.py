@@ -49,6 +49,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
+from cifar10 import cifar10_checkpoint
 from conftest import REPO, RECORDS_PER_FILE, local_http_server, script_env
 
 TRAINERS = [('cifar10_train', [])]
@@ -66,8 +67,8 @@ FINAL_STEPS = 40  # The last run trains this many steps past the kills.
 
 STEP_LINE = re.compile(r'^\S+ \S+: step (\d+), loss = ', re.M)
 PRECISION_LINE = re.compile(r': precision @ 1 = (\d\.\d{3})$', re.M)
-SAVED = re.compile(r'Calling checkpoint listeners after saving checkpoint '
-                   r'(\d+)\.\.\.')
+# Logged at INFO level, which --verbosity=0 shows.
+SAVED = re.compile(r'Saved checkpoint \S+ \(global step (\d+)\)\.')
 DELETED = 'was deleted before it could be read; skipping it.'
 
 # The tutorial's learning rate is a module constant; a NaN one makes the
@@ -249,7 +250,7 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
   eval_dir = os.path.join(work, 'eval')
   common = ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
             '--batch_size=%d' % BATCH, '--log_frequency=1',
-            '--save_checkpoint_steps=%d' % SAVE_EVERY] + extra
+            '--save_checkpoint_steps=%d' % SAVE_EVERY, '--verbosity=0'] + extra
   evaluator = None
   if eval_beside:
     evaluator = Script(
@@ -262,11 +263,12 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
         lambda: 'No checkpoint file found in %s; waiting for one' % train_dir
         in evaluator.stdout, 'the evaluator waiting for a checkpoint')
   runs = []
-  latest = None
+  latest = resume_point = None
   try:
     for i, sig in enumerate(stops + [None]):
       final = sig is None
-      max_steps = (latest[1] if latest else 0) + FINAL_STEPS if final else (
+      max_steps = (resume_point[1] if resume_point else 0) + FINAL_STEPS if (
+          final) else (
           10**6)
       run = Script.module(work, '%s-%d' % (module, i), module,
                           '--max_steps=%d' % max_steps, *common)
@@ -279,12 +281,20 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
         os.kill(run.proc.pid, sig)
       rc = run.wait()
       runs.append({'script': run, 'signal': sig, 'rc': rc,
-                   'resumed_from': latest, 'max_steps': max_steps,
+                   'resumed_from': resume_point, 'max_steps': max_steps,
                    'steps': run.steps(), 'stdout': run.stdout,
                    'stderr': run.stderr,
                    'saved': [int(s) for s in SAVED.findall(run.stderr)]})
       latest = checked_checkpoint(train_dir)
       runs[-1]['latest'] = latest
+      # The next run resumes from the newest checkpoint that reads: the one
+      # the index names, or a newer one whose save a kill cut off before the
+      # index named it.
+      newest = cifar10_checkpoint.newest_readable(train_dir)[0]
+      resume_point = tuple(newest) if newest else None
+      runs[-1]['newest'] = resume_point
+      if latest:
+        assert newest.step >= latest[1]
     if evaluator:
       evaluator.wait_for(lambda: max_steps in _precision_steps(eval_dir),
                          'an evaluation of the last checkpoint', timeout=120)
@@ -339,18 +349,20 @@ def test_kill9_resumes_from_the_newest_complete_checkpoint(interrupted,
     where = run['script'].describe()
     if run['signal'] == signal.SIGKILL:
       assert run['rc'] == -signal.SIGKILL, where
-    if run['latest'] is None:  # Killed before its first checkpoint.
+    if run['newest'] is None:  # Killed before its first checkpoint.
       assert previous == -1 and not run['saved'], where
       continue
-    _, step = run['latest']
+    _, step = run['newest']
     # The index names a complete checkpoint (checked_checkpoint read every
-    # tensor of it), never an older one than before: the step only grows.
+    # tensor of it), and the newest complete one never gets older: the step
+    # only grows.
+    assert run['latest'] is None or run['latest'][1] <= step, where
     assert step >= previous, where
     previous = step
-    # Nothing a run finished saving is lost: the index names its newest.
+    # Nothing a run finished saving is lost.
     if run['saved']:
       assert step >= max(run['saved']), where
-    # Each run resumes from the checkpoint the index named when it started,
+    # Each run resumes from the newest complete checkpoint when it started,
     # and its steps follow on from it one by one.
     if run['resumed_from'] and run['steps']:
       assert 'Resuming from %s (global step %d).\n' % run['resumed_from'] in (
