@@ -20,6 +20,7 @@ the package's, following the MATLAB 5 format description, compressed (as the
 real SVHN files) and not.
 """
 
+import http.server
 import os
 import re
 import struct
@@ -34,7 +35,7 @@ from cifar10 import cifar10_download
 from cifar10 import cifar10_predict
 from cifar10 import cifar10_svhn
 from cifar10 import cifar10_synthetic
-from conftest import PRECISION_LINE, run_module
+from conftest import PRECISION_LINE, local_http_server, run_module
 
 # MATLAB 5 constants (the format's documentation).
 MI_INT8, MI_UINT8, MI_INT32, MI_UINT32, MI_DOUBLE = 1, 2, 5, 6, 9
@@ -165,7 +166,7 @@ def test_missing_files_are_fetched_with_svhns_size_and_md5(tmp_path,
     calls.append((url, path, expected_size, expected_md5, kwargs))
     _hand_built(path, [3], compress=True)
     return path
-  monkeypatch.setattr(cifar10_download, 'fetch', fetch, raising=False)
+  monkeypatch.setattr(cifar10_download, 'fetch', fetch)
   _hand_built(str(tmp_path / 'train_32x32.mat'), [2] * 5, compress=True)
   cifar10_svhn.maybe_download_and_convert(str(tmp_path), 'http://mirror/x/',
                                           out=None)
@@ -174,6 +175,42 @@ def test_missing_files_are_fetched_with_svhns_size_and_md5(tmp_path,
       64275384, 'eb5a983be6a315427106f1b164d9cef3')]
   assert cifar10_svhn.TRAIN_MAT == (
       'train_32x32.mat', 182040794, 'e26dedcc434d2e4c54c9b2d4a06d8373', 73257)
+
+
+class _WrongFile(http.server.BaseHTTPRequestHandler):
+  """Serves 1,000 bytes for any path: not SVHN's file."""
+
+  def do_GET(self):  # pylint: disable=invalid-name
+    with self.server.lock:
+      self.server.requests.append(self.path)
+    self.send_response(200)
+    self.send_header('Content-Length', '1000')
+    self.end_headers()
+    self.wfile.write(b'x' * 1000)
+
+  def log_message(self, *args):  # pylint: disable=arguments-differ
+    pass
+
+
+def test_a_download_that_does_not_verify_is_not_kept(tmp_path):
+  data_dir = tmp_path / 'data'
+  data_dir.mkdir()
+  with local_http_server(_WrongFile) as httpd:
+    httpd.requests = []
+    url = 'http://127.0.0.1:%d/housenumbers/' % httpd.server_address[1]
+    proc = run_module('cifar10_train', '--dataset=svhn',
+                      '--data_dir=%s' % data_dir, '--svhn_url=' + url,
+                      '--train_dir=%s' % (tmp_path / 'train'),
+                      '--max_steps=1', check=False)
+    requests = list(httpd.requests)
+  assert proc.returncode == 1
+  assert 'Traceback' not in proc.stderr
+  assert ('cifar10_train: error: Downloading %strain_32x32.mat failed after '
+          % url) in proc.stderr
+  assert '182040794' in proc.stderr
+  assert 'e26dedcc434d2e4c54c9b2d4a06d8373' in proc.stderr
+  assert requests and set(requests) == {'/housenumbers/train_32x32.mat'}
+  assert os.listdir(data_dir) == []  # Nothing partial, nothing converted.
 
 
 def _error(path):
