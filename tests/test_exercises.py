@@ -461,6 +461,24 @@ def test_predict_binary_records_match_the_evaluation_graph(trained_dir):
   np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-5)
   assert (got.argmax(axis=1) == want_logits.argmax(axis=1)).all()
 
+  # --moving_average=false: the raw weights.
+  raw = cifar10_predict.classify(
+      [os.path.join(trained_dir['data_dir'], TEST_FILE)],
+      trained_dir['train_dir'], data_dir=trained_dir['data_dir'],
+      batch_size=128, use_fp16=False, moving_average=False)
+  with tf.Graph().as_default():
+    logits = cifar10.inference(tf.constant(_standardized(images)))
+    assigns = [v.assign(reader.get_tensor(v.op.name))
+               for v in tf.trainable_variables()]
+    with tf.Session() as sess:
+      sess.run(assigns)
+      raw_logits = sess.run(logits)
+  z = np.exp(raw_logits - raw_logits.max(axis=1, keepdims=True))
+  np.testing.assert_allclose(
+      np.stack([item['probabilities'] for item in raw['images'][:40]]),
+      z / z.sum(axis=1, keepdims=True), atol=2e-5)
+  assert raw['moving_average'] is False
+
 
 def test_predict_hand_made_images_of_each_class(trained_dir, tmp_path):
   paths = []

@@ -21,6 +21,7 @@ real SVHN files) and not.
 """
 
 import http.server
+import io
 import os
 import re
 import struct
@@ -198,17 +199,15 @@ def test_a_download_that_does_not_verify_is_not_kept(tmp_path):
   with local_http_server(_WrongFile) as httpd:
     httpd.requests = []
     url = 'http://127.0.0.1:%d/housenumbers/' % httpd.server_address[1]
-    proc = run_module('cifar10_train', '--dataset=svhn',
-                      '--data_dir=%s' % data_dir, '--svhn_url=' + url,
-                      '--train_dir=%s' % (tmp_path / 'train'),
-                      '--max_steps=1', check=False)
+    with pytest.raises(cifar10_download.DownloadError) as error:
+      cifar10_svhn.maybe_download_and_convert(str(data_dir), url,
+                                              out=io.StringIO())
     requests = list(httpd.requests)
-  assert proc.returncode == 1
-  assert 'Traceback' not in proc.stderr
-  assert ('cifar10_train: error: Downloading %strain_32x32.mat failed after '
-          % url) in proc.stderr
-  assert '182040794' in proc.stderr
-  assert 'e26dedcc434d2e4c54c9b2d4a06d8373' in proc.stderr
+  message = str(error.value)
+  assert message.startswith('Downloading %strain_32x32.mat failed after '
+                            % url), message
+  assert '182040794' in message
+  assert 'e26dedcc434d2e4c54c9b2d4a06d8373' in message
   assert requests and set(requests) == {'/housenumbers/train_32x32.mat'}
   assert os.listdir(data_dir) == []  # Nothing partial, nothing converted.
 
@@ -253,14 +252,12 @@ def test_files_that_are_not_svhn_are_named(tmp_path):
 
 def test_synthetic_generator_never_overwrites_real_files(tmp_path):
   _hand_built(str(tmp_path / 'test_32x32.mat'), [1], compress=True)
-  proc = run_module('cifar10_synthetic', '--dataset=svhn',
-                    '--data_dir=%s' % tmp_path, '--records_per_file=10',
-                    check=False)
-  assert proc.returncode == 1
-  assert proc.stderr.strip().splitlines()[-1] == (
-      'cifar10_synthetic: error: %s is not a synthetic file (the real SVHN?); '
-      'not overwriting it. Choose another --data_dir.'
-      % (tmp_path / 'test_32x32.mat'))
+  with pytest.raises(ValueError) as error:
+    cifar10_svhn.write_synthetic(str(tmp_path), cifar10_synthetic.make_records,
+                                 10)
+  assert str(error.value) == (
+      '%s is not a synthetic file (the real SVHN?); not overwriting it. '
+      'Choose another --data_dir.' % (tmp_path / 'test_32x32.mat'))
   assert not (tmp_path / 'train_32x32.mat').exists()
 
 
