@@ -87,10 +87,11 @@ tf.app.flags.DEFINE_string('data_dir', '/tmp/cifar10_data',
 tf.app.flags.DEFINE_boolean('use_fp16', False,
                             """Train the model using fp16.""")
 tf.app.flags.DEFINE_boolean('mixed_precision', False,
-                            """Compute in float16, keep the variables in """
-                            """float32 and scale the loss: for GPUs. """
-                            """Variable names and checkpoints are those """
-                            """of float32 training.""")
+                            """Keep the variables in float32 and compute in """
+                            """float16 on GPUs (with loss scaling) or in """
+                            """bfloat16 on CPUs (fastest on CPUs with """
+                            """AVX512_BF16 or AMX). Variable names and """
+                            """checkpoints are those of float32 training.""")
 tf.app.flags.DEFINE_boolean('xla', False,
                             """Compile the graph with XLA auto-clustering. """
                             """For GPUs: variable names and checkpoints are """
@@ -147,7 +148,7 @@ LRN_DEPTH_RADIUS = 4
 LRN_BIAS = 1.0
 LRN_ALPHA = 0.001 / 9.0
 LRN_BETA = 0.75
-# --mixed_precision multiplies the loss by this before the float16 backward
+# --mixed_precision in float16 multiplies the loss by this before the backward
 # pass, so that small gradients do not underflow float16 (smallest normal
 # 6e-5), and divides the gradients by it in float32. A fixed scale adds no
 # variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
@@ -205,8 +206,10 @@ def run_main(main):
   tf.disable_v2_behavior()
   # TensorFlow's handler prints the records already; absl's would repeat them.
   logger.propagate = False
-  prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
-  _describe_in_help(sys.modules[main.__module__])
+  script = sys.modules[main.__module__]
+  prog = os.path.splitext(os.path.basename(
+      getattr(script, '__file__', None) or sys.argv[0]))[0]
+  _describe_in_help(script)
 
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
@@ -299,6 +302,61 @@ def flag_or(value, name):
   return FLAGS[name].value if value is None else value
 
 
+def cpu_computes_bfloat16(cpuinfo='/proc/cpuinfo'):
+  """True if the CPU has bfloat16 arithmetic: AVX512_BF16 or AMX.
+
+  Read from the flags Linux lists in /proc/cpuinfo; False where there is no
+  such file (other systems), so that they get the portable answer.
+
+  Args:
+    cpuinfo: path of the file listing the CPU's flags.
+
+  Returns:
+    bool.
+  """
+  try:
+    with open(cpuinfo) as f:
+      words = set(f.read().split())
+  except (IOError, OSError):
+    return False
+  return bool(words & {'avx512_bf16', 'amx_bf16'})
+
+
+_warned_slow_bfloat16 = []
+
+
+def compute_dtype(mixed_precision=None):
+  """The dtype the layers compute in under --mixed_precision, or None.
+
+  float16 on GPUs, whose float16 units are made for it; bfloat16 on CPUs:
+  it has float32's exponent range (no loss scaling) and CPUs with
+  AVX512_BF16 or AMX compute it at twice float32's rate or more. Other CPUs
+  have no bfloat16 arithmetic: there it still runs (the same numbers as on
+  any CPU), after one warning line that it is slower than float32.
+
+  Args:
+    mixed_precision: bool, default --mixed_precision; or tf.float16 or
+      tf.bfloat16 to compute in that dtype on any device.
+
+  Returns:
+    tf.float16, tf.bfloat16, or None when mixed precision is off.
+  """
+  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
+  if isinstance(mixed_precision, tf.DType):
+    return mixed_precision
+  if not mixed_precision:
+    return None
+  if tf.config.list_physical_devices('GPU'):
+    return tf.float16
+  if not cpu_computes_bfloat16() and not _warned_slow_bfloat16:
+    _warned_slow_bfloat16.append(True)
+    tf.logging.warning(
+        '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
+        'or AMX), so bfloat16 runs slower than float32 here; leave '
+        '--mixed_precision off on this machine.')
+  return tf.bfloat16
+
+
 def _strip_tower_prefix(name):
   return re.sub('%s_[0-9]*/' % TOWER_NAME, '', name)
 
@@ -325,8 +383,138 @@ def tower_histogram_summary(name, values):
     name: str, the tag, possibly with a tower prefix.
     values: Tensor of any shape.
   """
-  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.HistogramSummary(
-      tag=_strip_tower_prefix(name), values=values))
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, histogram_summary(
+      _strip_tower_prefix(name), values))
+
+
+def _histogram_bucket_limits():
+  """The bucket limits of TensorFlow's histogram summaries (float64 [1551]).
+
+  0 and +-1e-12 * 1.1^k up to 1e20 (each limit the previous one times 1.1,
+  as TensorFlow computes them), and +-DBL_MAX.
+  """
+  positive = []
+  limit = 1.0e-12
+  while limit < 1.0e20:
+    positive.append(limit)
+    limit *= 1.1
+  positive.append(np.finfo(np.float64).max)
+  positive = np.array(positive)
+  return np.concatenate([-positive[::-1], [0.0], positive])
+
+
+# A histogram's float32 values are sorted into buckets by table lookup on
+# their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
+# such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
+# holds at most one bucket limit.
+_HISTOGRAM_CELL_SHIFT = 19
+_HISTOGRAM_TABLES = 'cifar10_histogram_tables'
+
+
+def _histogram_tables():
+  """Lookup tables of the bucket of each float32 value, once per graph.
+
+  Returns:
+    limits: float64 [L] constant, the bucket limits.
+    first_bucket: int32 [8192] constant, per cell of float32 bit patterns,
+      the bucket of its smallest value: how many limits are <= it.
+    next_bucket_at: float32 [8192] constant, per cell, the least float32 in
+      it that is >= the one limit inside the cell (+inf if none): values from
+      there on are in the next bucket.
+  """
+  graph = tf.get_default_graph()
+  tables = graph.get_collection(_HISTOGRAM_TABLES)
+  if tables:
+    return tables
+  limits = _histogram_bucket_limits()
+  cells = np.arange(2 ** (32 - _HISTOGRAM_CELL_SHIFT), dtype=np.uint64)
+  first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
+  last = (((cells + 1) << _HISTOGRAM_CELL_SHIFT) - 1).astype(
+      np.uint32).view(np.float32)
+  with np.errstate(invalid='ignore', over='ignore'):
+    # Negative cells run from their largest to their smallest value.
+    low = np.fmin(first, last).astype(np.float64)
+    high = np.fmax(first, last).astype(np.float64)
+    first_bucket = np.searchsorted(limits, low, side='right')
+    inside = np.searchsorted(limits, high, side='right') > first_bucket
+    inside &= np.isfinite(low) & np.isfinite(high)
+    limit = limits[first_bucket[inside]]
+    # A float32 value v reaches a float64 limit iff v >= the limit rounded
+    # up to float32.
+    rounded = limit.astype(np.float32)
+    below = rounded.astype(np.float64) < limit
+    rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
+  next_bucket_at = np.full(cells.shape, np.inf, np.float32)
+  next_bucket_at[inside] = rounded
+  # Shared by every histogram of the graph, whatever scope asks first.
+  with graph.name_scope(None), tf.control_dependencies(None), tf.device(
+      '/cpu:0'), tf.name_scope('histogram_buckets'):
+    tables = [tf.constant(limits, name='limits'),
+              tf.constant(first_bucket.astype(np.int32), name='first_bucket'),
+              tf.constant(next_bucket_at, name='next_bucket_at')]
+  for table in tables:
+    graph.add_to_collection(_HISTOGRAM_TABLES, table)
+  return tables
+
+
+def histogram_summary(tag, values):
+  """The serialized Summary of tf.summary.histogram, with multithreaded ops.
+
+  TensorFlow's HistogramSummary kernel sorts the values into its buckets one
+  at a time, on one core, by binary search: on the 4.7 million conv1
+  activations of a batch it takes longer than the training step. Here the
+  same buckets are found by table lookup, as whole-tensor ops that use every
+  core, and the counts are written into the same Summary protocol buffer:
+  the same tag, min, max, num and bucket counts (sum and sum_squares are
+  float64 sums in another order, equal to about 1e-15).
+
+  Args:
+    tag: str, the summary's tag.
+    values: float Tensor of any shape, with no NaN or infinity (the step
+      then fails with 'Nan in summary histogram for: <tag>', as with
+      tf.summary.histogram).
+
+  Returns:
+    scalar string Tensor, a serialized Summary with one histogram value.
+  """
+  limits, first_bucket, next_bucket_at = _histogram_tables()
+  with tf.name_scope('histogram_summary'):
+    v = tf.reshape(tf.cast(values, tf.float32), [-1])
+    cell = tf.cast(tf.bitwise.right_shift(
+        tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
+    bucket = tf.gather(first_bucket, cell) + tf.cast(
+        v >= tf.gather(next_bucket_at, cell), tf.int32)
+    num_buckets = int(limits.shape[0])
+    counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
+                                      maxlength=num_buckets), tf.float64)
+    # As TensorFlow writes them: each non-empty bucket, and each run of empty
+    # ones as its last bucket.
+    keep = tf.logical_or(counts > 0,
+                         tf.concat([counts[1:], [1.0]], axis=0) > 0)
+    kept_limits = tf.boolean_mask(limits, keep)
+    v64 = tf.cast(v, tf.float64)
+    # The float64 sum of float32 values cannot overflow: it is finite if and
+    # only if every value is, and checking it spares a pass over the values.
+    total = tf.debugging.check_numerics(
+        tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
+    fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
+              ('max', tf.cast(tf.reduce_max(v), tf.float64)),
+              ('num', tf.cast(tf.size(v), tf.float64)),
+              ('sum', total),
+              ('sum_squares', tf.reduce_sum(tf.square(v64))),
+              ('bucket_limit', kept_limits),
+              ('bucket', tf.boolean_mask(counts, keep))]
+    histo = tf.io.encode_proto(
+        sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
+        values=[tf.reshape(value, [1, -1]) for _, value in fields],
+        field_names=[name for name, _ in fields],
+        message_type='tensorflow.HistogramProto')
+    summary_value = tf.io.encode_proto(
+        sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
+        field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
+    return tf.io.encode_proto(
+        sizes=[[1]], values=[[summary_value]], field_names=['value'],
+        message_type='tensorflow.Summary')[0]
 
 
 def _activation_summary(x):
@@ -419,16 +607,23 @@ def _lrn(x, name):
     dx = dy * n^-beta - 2 * alpha * beta * x * (sum of dy * y / n over it),
   both with one matmul per window sum. The values equal tf.nn.lrn's to
   float32 rounding; the training step measured 1.09-1.22x faster on a
-  2-core CPU (cifar10_benchmark --phases=lrn). GPUs (cuDNN) and float16 keep
-  tf.nn.lrn.
+  2-core CPU. In bfloat16 (--mixed_precision on a CPU) the same is computed
+  in float32 between two casts: the CPU's bfloat16 element-wise ops convert
+  to float32 and back at every op, and the profile showed LRN's dozen of
+  them taking longer in bfloat16 than in float32. GPUs (cuDNN) and float16
+  keep tf.nn.lrn.
 
   Args:
-    x: [batch, height, width, depth] float32 or float16 Tensor.
+    x: [batch, height, width, depth] float32, bfloat16 or float16 Tensor.
     name: name of the result (norm1, norm2).
 
   Returns:
     Tensor of x's shape and dtype.
   """
+  if x.dtype == tf.bfloat16:
+    with tf.name_scope(name) as scope:
+      return tf.cast(_lrn(tf.cast(x, tf.float32), 'float32'), tf.bfloat16,
+                     name=scope)
   if x.dtype != tf.float32 or tf.config.list_physical_devices('GPU'):
     return tf.nn.lrn(x, LRN_DEPTH_RADIUS, bias=LRN_BIAS, alpha=LRN_ALPHA,
                      beta=LRN_BETA, name=name)
@@ -542,9 +737,10 @@ def inference(images, mixed_precision=None, top_layers=None):
     images: Images returned from distorted_inputs() or inputs(): a
       [batch, 24, 24, 3] float32 or float16 Tensor. The variables are created
       in the same dtype.
-    mixed_precision: bool, default --mixed_precision: compute in float16 but
-      create the variables in float32 (the names and checkpoints of float32
-      training), each layer reading them through a cast to float16.
+    mixed_precision: bool, default --mixed_precision: compute in float16
+      (GPUs) or bfloat16 (CPUs), see compute_dtype(), but create the
+      variables in float32 (the names and checkpoints of float32 training),
+      each layer reading them through a cast; or the dtype to compute in.
     top_layers: 'full' (the tutorial's local3, local4, softmax_linear) or
       'local' (locally_connected_top()); default --top_layers.
 
@@ -560,15 +756,15 @@ def inference(images, mixed_precision=None, top_layers=None):
   # runs. If we only ran this model on a single GPU, we could simplify this
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
-  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
   top_layers = flag_or(top_layers, 'top_layers')
   if top_layers not in TOP_LAYERS:
     raise ValueError('top_layers must be one of %s, got %r.' % (
         ', '.join(TOP_LAYERS), top_layers))
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
-  var_dtype = tf.float32 if mixed_precision else images.dtype.base_dtype
-  dtype = tf.float16 if mixed_precision else var_dtype
+  dtype = compute_dtype(mixed_precision)
+  var_dtype = tf.float32 if dtype else images.dtype.base_dtype
+  dtype = dtype or var_dtype
   images = tf.cast(images, dtype)
 
   # conv1
@@ -613,7 +809,7 @@ def inference(images, mixed_precision=None, top_layers=None):
   pool2 = tf.nn.max_pool(norm2, ksize=[1, 3, 3, 1],
                          strides=[1, 2, 2, 1], padding='SAME', name='pool2')
   if top_layers == 'local':
-    return locally_connected_top(pool2, mixed_precision)
+    return locally_connected_top(pool2, var_dtype)
 
   # local3
   with tf.variable_scope('local3') as scope:
@@ -655,7 +851,7 @@ def inference(images, mixed_precision=None, top_layers=None):
                             tf.cast(biases, dtype), name=scope.name)
     _activation_summary(softmax_linear)
 
-  if mixed_precision:
+  if dtype != var_dtype:
     return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
 
@@ -697,7 +893,7 @@ def _locally_connected(x, filters, stddev, wd, var_dtype):
   return tf.nn.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
 
 
-def locally_connected_top(pool2, mixed_precision=False):
+def locally_connected_top(pool2, var_dtype=None):
   """The top of cuda-convnet's layers-conv-local-11pct, after pool2.
 
   local3_lc: locally connected, 32 filters 3x3, padding 1, stride 1, ReLU,
@@ -712,15 +908,17 @@ def locally_connected_top(pool2, mixed_precision=False):
   them apart).
 
   Args:
-    pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2.
-    mixed_precision: bool: variables in float32, compute in float16.
+    pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2, in
+      the dtype the layers compute in.
+    var_dtype: the dtype of the variables (float32 under mixed precision);
+      default pool2's.
 
   Returns:
-    Logits: [batch, NUM_CLASSES] Tensor of pool2's dtype; float32 with
-    mixed_precision.
+    Logits: [batch, NUM_CLASSES] Tensor of pool2's dtype; float32 when that
+    differs from var_dtype (mixed precision).
   """
   dtype = pool2.dtype.base_dtype
-  var_dtype = tf.float32 if mixed_precision else dtype
+  var_dtype = var_dtype or dtype
 
   with tf.variable_scope('local3_lc') as scope:
     local3 = tf.nn.relu(_locally_connected(pool2, LOCAL_FILTERS, 0.04, 0.004,
@@ -744,7 +942,7 @@ def locally_connected_top(pool2, mixed_precision=False):
                   tf.cast(biases, dtype), name=scope.name)
     _activation_summary(fc10)
 
-  if mixed_precision:
+  if dtype != var_dtype:
     return tf.cast(fc10, tf.float32, name='fc10/float32')
   return fc10
 
@@ -918,15 +1116,17 @@ def optimizer(lr, mixed_precision=None):
 
   Args:
     lr: float32 scalar Tensor, the learning rate.
-    mixed_precision: bool, default --mixed_precision: wrap it so that its
-      compute_gradients() differentiates the loss times LOSS_SCALE and
-      divides the gradients by LOSS_SCALE (adds no variables).
+    mixed_precision: bool or dtype, default --mixed_precision: if it
+      computes in float16 (see compute_dtype()), wrap the optimizer so that
+      its compute_gradients() differentiates the loss times LOSS_SCALE and
+      divides the gradients by LOSS_SCALE (adds no variables). bfloat16 has
+      float32's range and needs no scaling.
 
   Returns:
     A tf.train.Optimizer.
   """
   opt = tf.train.GradientDescentOptimizer(lr)
-  if flag_or(mixed_precision, 'mixed_precision'):
+  if compute_dtype(mixed_precision) == tf.float16:
     opt = tf.train.experimental.MixedPrecisionLossScaleOptimizer(
         opt, LOSS_SCALE)
   return opt
@@ -980,8 +1180,8 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
       processed.
     batch_size: images per step, for the learning-rate schedule; default
       --batch_size.
-    mixed_precision: bool, default --mixed_precision: scale the loss (see
-      optimizer()).
+    mixed_precision: bool or dtype, default --mixed_precision (see
+      inference() and optimizer()).
   Returns:
     train_op: op for training.
   """

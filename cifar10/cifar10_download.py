@@ -254,7 +254,8 @@ def _fetch(url, path, expected_size, expected_md5, retries, retry_wait_secs,
     fix: text after 'To fix (e.g. offline): ' in the final error.
   """
   if not deadline_secs > 0:
-    raise ValueError('deadline_secs must be positive, got %r' % deadline_secs)
+    raise ValueError('deadline_secs must be positive, got %r'
+                     % deadline_secs)
   out = sys.stdout if out is None else out
   attempts = max(1, int(retries))
   for attempt in range(1, attempts + 1):

@@ -423,12 +423,13 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
+  cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
+  cifar10.maybe_download_and_extract()
   lock = cifar10_train.own_train_dir(FLAGS.train_dir, FLAGS.data_dir,
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
-  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
-  cifar10.maybe_download_and_extract()
   # Resume with the top layers the checkpoints have (or refuse a
   # --top_layers given against them); the model reads the flag.
   FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)

@@ -463,6 +463,16 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
   return stopper.received
 
 
+def check_dir_flags(train_dir, data_dir):
+  """Refuses a --data_dir that is a file and a --train_dir inside it.
+
+  Raises:
+    cifar10_dirs.DirError: naming the flag.
+  """
+  cifar10_dirs.check_directory_flag('data_dir', data_dir)
+  cifar10_dirs.check_apart('train_dir', train_dir, 'data_dir', data_dir)
+
+
 def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
   """Checks the directory flags and takes --train_dir for this process.
 
@@ -486,8 +496,7 @@ def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
     cifar10_checkpoint.CheckpointError: if train_dir holds checkpoints and
       none reads.
   """
-  cifar10_dirs.check_directory_flag('data_dir', data_dir)
-  cifar10_dirs.check_apart('train_dir', train_dir, 'data_dir', data_dir)
+  check_dir_flags(train_dir, data_dir)
   lock = cifar10_dirs.DirLock.acquire(train_dir, 'train_dir')
   if fresh_start:
     backup = move_aside(train_dir)
@@ -627,12 +636,13 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
+  check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  check_memory(FLAGS.batch_size)
+  cifar10.maybe_download_and_extract()
   lock = own_train_dir(FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps,
                        FLAGS.fresh_start)
   if lock is None:
     return
-  check_memory(FLAGS.batch_size)
-  cifar10.maybe_download_and_extract()
   # Resume with the top layers the checkpoints have (or refuse a
   # --top_layers given against them); the model reads the flag.
   FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)

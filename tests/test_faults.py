@@ -678,7 +678,7 @@ def test_download_faults_retry_then_fail_leaving_no_archive(mirror, tmp_path):
     url = 'http://127.0.0.1:%d%s' % (mirror.server_address[1], path)
     scripts[case] = (path, url, Script.module(
         tmp_path, case, 'cifar10_train', '--data_dir=%s' % (tmp_path / case),
-        '--data_url=' + url, '--train_dir=%s' % (tmp_path / case / 'train')))
+        '--data_url=' + url, '--train_dir=%s' % (tmp_path / (case + '-train'))))
   for case, (path, url, script) in sorted(scripts.items()):
     assert script.wait(180) == 1, script.describe()
     assert _error_line(script).startswith(

@@ -193,3 +193,44 @@ def test_a_default_run_prints_what_the_tutorial_shows(trained_dir):
     assert not line.startswith(('INFO:', 'WARNING:tensorflow', 'W0', 'I1')), (
         line)
   assert 'WARNING:tensorflow:\n' not in trained_dir['stderr']
+
+
+def _readme_block_after(marker):
+  from conftest import REPO  # pylint: disable=g-import-not-at-top
+  with open(os.path.join(REPO, 'README.md')) as f:
+    text = f.read()
+  block = text[text.index(marker):].split('```\n', 2)[1]
+  return [line.split('#')[0].split() for line in block.strip().splitlines()]
+
+
+def test_readme_offline_archive_block_goes_through_the_download_path(
+    tmp_path):
+  first = _readme_block_after('### Running fully offline on synthetic data')
+  second = _readme_block_after('or, through the download path, from an '
+                               'archive:')
+  flags = lambda cmd: dict(a.split('=', 1) for a in cmd[1:] if '=' in a)
+  train1 = flags([c for c in first if c[0] == 'cifar10_train'][0])
+  train2 = flags([c for c in second if c[0] == 'cifar10_train'][0])
+  # Its own data and training directories, and a bounded run.
+  assert train2['--data_dir'] != train1['--data_dir']
+  assert train2.get('--train_dir', '/tmp/cifar10_train') != train1.get(
+      '--train_dir', '/tmp/cifar10_train')
+  assert train2['--max_steps'] == train1['--max_steps'] == '300'
+  # Run it, in a directory of the test's own, smaller and shorter.
+  commands = []
+  for cmd in second:
+    cmd = [a.replace('/tmp/', str(tmp_path) + '/') for a in cmd]
+    if cmd[0] == 'cifar10_synthetic':
+      cmd.append('--records_per_file=100')
+    else:
+      cmd = [a for a in cmd if not a.startswith('--max_steps')] + [
+          '--max_steps=2', '--batch_size=8']
+    commands.append(cmd)
+  procs = [run_module(cmd[0], *cmd[1:]) for cmd in commands]
+  out = procs[1].stdout
+  assert 'Successfully downloaded cifar-10-synthetic-binary.tar.gz' in out
+  assert 'is not the CIFAR-10 release' in out
+  data_dir = flags(commands[1])['--data_dir']
+  assert os.path.exists(os.path.join(data_dir, 'cifar-10-batches-bin',
+                                     'SYNTHETIC_DATA.txt'))
+  assert len(LOG_LINE.findall(out)) == 1

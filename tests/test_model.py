@@ -205,12 +205,14 @@ def _one_step(mixed_precision, initial=None):
 
 
 def test_mixed_precision_keeps_float32_variables_and_checkpoint_names():
-  """--mixed_precision: float16 convolutions (forward and gradients), the
-  float32 variables of float32 training, and the same step up to float16
-  rounding, so the loss scale is taken out of the gradients again."""
+  """--mixed_precision in float16 (GPUs): float16 convolutions (forward and
+  gradients), the float32 variables of float32 training, and the same step
+  up to float16 rounding, so the loss scale is taken out of the gradients
+  again."""
   variables, initial, exact, exact_loss, conv_dtypes = _one_step(False)
   assert conv_dtypes == {'float32'}
-  mixed_variables, _, mixed, mixed_loss, conv_dtypes = _one_step(True, initial)
+  mixed_variables, _, mixed, mixed_loss, conv_dtypes = _one_step(
+      tf.float16, initial)
   # Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter compute in float16.
   assert conv_dtypes == {'float16'}
   # Same names, dtypes and shapes: the checkpoints are interchangeable.

@@ -1,0 +1,209 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""cifar10_benchmark's figures: the headline numbers, targets and table.
+
+summarize() turns the phases' results into the figures docs/benchmark.md
+documents (the JSON 'summary'), each target with its value and whether it is
+met; format_table() prints them, one line per figure.
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import collections
+
+from cifar10 import cifar10_input
+from cifar10 import cifar10_timing
+
+# The targets: name -> (summary key, target, what it compares).
+TARGETS = collections.OrderedDict([
+    ('queue_fed_vs_compute_only', ('queue_vs_compute', 0.95,
+                                   'queue-fed / compute-only images/s')),
+    ('pipeline_cpu_vs_tutorial', ('pipeline_cpu_speedup', 2.0,
+                                  'images per CPU-second, package / '
+                                  'tutorial pipeline')),
+    ('mixed_precision_vs_float32', ('mixed_vs_float32', 1.5,
+                                    'compute-only images/s')),
+    ('shipped_trainer_mixed_vs_float32', ('trainer_mixed_vs_float32', 1.4,
+                                          'cifar10_train log lines')),
+    ('compute_only_vs_matmul_flops', ('compute_flop_fraction', 0.85,
+                                      'FLOP rate / matmul rate')),
+    ('faithful_vs_keras', ('faithful_vs_keras', 1.0,
+                           'queue-fed / tf.keras images/s')),
+])
+SYNTHETIC_BANNER = (
+    '!' * 78 + '\n!!! SYNTHETIC DATA: no CIFAR-10 files in --data_dir; this '
+    'run reads a\n!!! generated set (%s). Speeds do not depend on the\n'
+    '!!! pixels; nothing else measured on it means anything.\n' + '!' * 78)
+
+
+def _ratio(a, b):
+  return a / b if a and b else None
+
+
+def summarize(r, flops):
+  """The headline figures (docs/benchmark.md lists the keys) and targets."""
+  rate = lambda res: (res or {}).get('images_per_sec')  # pylint: disable=g-long-lambda
+  s = collections.OrderedDict()
+  s['matmul_gflops'] = r.get('matmul', {}).get('gflops')
+  s['train_flops_per_image'] = flops['train']
+  s['forward_flops_per_image'] = flops['forward']
+  pipe = r.get('pipeline', {})
+  s['input_pipeline_images_per_sec'] = rate(pipe.get('package'))
+  s['input_pipeline_images_per_cpu_sec'] = pipe.get('package', {}).get(
+      'images_per_cpu_sec')
+  s['tutorial_pipeline_images_per_cpu_sec'] = pipe.get('tutorial', {}).get(
+      'images_per_cpu_sec')
+  s['pipeline_cpu_speedup'] = _ratio(s['input_pipeline_images_per_cpu_sec'],
+                                     s['tutorial_pipeline_images_per_cpu_sec'])
+  train = r.get('training', {})
+  s['train_compute_only_images_per_sec'] = rate(train.get('compute'))
+  s['train_queue_images_per_sec'] = rate(train.get('queue_fed'))
+  s['mixed_precision_dtype'] = train.get('mixed_precision', {}).get('dtype')
+  s['mixed_precision_compute_only_images_per_sec'] = rate(
+      train.get('mixed_precision'))
+  s['mixed_vs_float32'] = _ratio(
+      s['mixed_precision_compute_only_images_per_sec'],
+      s['train_compute_only_images_per_sec'])
+  s['queue_vs_compute'] = _ratio(s['train_queue_images_per_sec'],
+                                 s['train_compute_only_images_per_sec'])
+  compute = s['train_compute_only_images_per_sec']
+  s['compute_gflops'] = compute and compute * flops['train'] / 1e9
+  s['compute_flop_fraction'] = _ratio(s['compute_gflops'], s['matmul_gflops'])
+  s['shipped_trainer_images_per_sec'] = rate(r.get('trainer', {}).get(
+      'float32'))
+  s['shipped_trainer_mixed_precision_images_per_sec'] = rate(
+      r.get('trainer', {}).get('mixed_precision'))
+  s['trainer_mixed_vs_float32'] = _ratio(
+      s['shipped_trainer_mixed_precision_images_per_sec'],
+      s['shipped_trainer_images_per_sec'])
+  s['keras_fit_images_per_sec'] = rate(r.get('keras'))
+  s['faithful_vs_keras'] = _ratio(s['train_queue_images_per_sec'],
+                                  s['keras_fit_images_per_sec'])
+  s['eval_images_per_sec'] = rate(r.get('eval'))
+  s['peak_rss_mib'] = train.get('peak_rss_mib')
+  s['keras_peak_rss_mib'] = r.get('keras', {}).get('peak_rss_mib')
+  s['summary_step_ms'] = r.get('summaries')
+  s['batch_size_images_per_sec'] = collections.OrderedDict(
+      (k, rate(v)) for k, v in r.get('batch_sizes', {}).items())
+  s['towers_images_per_sec'] = collections.OrderedDict(
+      (k, rate(v)) for k, v in r.get('towers', {}).items())
+  s['targets'] = collections.OrderedDict(
+      (name, {'target': target, 'value': s[key], 'compares': what,
+              'met': None if s[key] is None else s[key] >= target})
+      for name, (key, target, what) in TARGETS.items())
+  return s
+
+
+def _fmt(value, fmt='%.0f'):
+  return '-' if value is None else fmt % value
+
+
+def _note(res):
+  if not isinstance(res, dict) or res.get('other_cores') is None:
+    return ''
+  return 'others %.2f cores%s' % (res['other_cores'], ' DISTURBED'
+                                  if res.get('disturbed') else '')
+
+
+def format_table(report):
+  """One line per figure, then the targets."""
+  s, r = report['summary'], report['results']
+  row = '%-52s %13s  %s'
+  lines = [SYNTHETIC_BANNER % report['data_dir']] if report[
+      'synthetic_data'] else []
+  lines.append('CIFAR-10 benchmark, %s: batch %d, %d preprocessing threads, '
+               '%d cores, TensorFlow %s; median of %d window(s) of %d '
+               'steps.' % (report['cpu'], report['batch_size'],
+                           report['num_threads'], report['cpu_count'],
+                           report['tensorflow'], report['repeats'],
+                           report['steps']))
+  if report['min_fraction_in_queue'] != (
+      cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE):
+    lines.append("NOTE: the shuffle queue holds %.3g of an epoch, not the "
+                 "tutorial's 0.4." % report['min_fraction_in_queue'])
+  lines += [row % ('measurement', 'images/s', 'notes'), '-' * 100]
+  add = lambda label, value, note='': lines.append(row % (label, value, note))  # pylint: disable=g-long-lambda
+  if 'matmul' in r:
+    add('dense matmul 1024x1024 float32 (GFLOP/s)',
+        _fmt(s['matmul_gflops'], '%.1f'), 'best of %d; %s' % (
+            len(r['matmul']['trials']), _note(r['matmul'])))
+  for name, res in r.get('pipeline', {}).items():
+    add('input pipeline alone, %s' % name, _fmt(res['images_per_sec']),
+        '%s images per CPU-second; %s' % (_fmt(res['images_per_cpu_sec']),
+                                          _note(res)))
+  train = r.get('training', {})
+  if train:
+    add('train step, batch in memory (compute only)',
+        _fmt(s['train_compute_only_images_per_sec']),
+        '%s GFLOP/s = %s of matmul; %s' % (
+            _fmt(s['compute_gflops'], '%.1f'),
+            _fmt(s['compute_flop_fraction'], '%.2f'),
+            _note(train['compute'])))
+    add('  the same, --mixed_precision (%s)' % s['mixed_precision_dtype'],
+        _fmt(s['mixed_precision_compute_only_images_per_sec']),
+        '%s x float32; %s' % (_fmt(s['mixed_vs_float32'], '%.2f'),
+                              _note(train['mixed_precision'])))
+    add('train step fed by the queues',
+        _fmt(s['train_queue_images_per_sec']),
+        '%s of compute only; %s' % (_fmt(s['queue_vs_compute'], '%.2f'),
+                                    _note(train['queue_fed'])))
+  for name, res in r.get('trainer', {}).items():
+    add('cifar10_train as shipped, %s' % name,
+        _fmt(res.get('images_per_sec')),
+        'median of %d log lines; %s' % (len(res['windows']), _note(res))
+        if res.get('available') else res['reason'][:200])
+  if 'keras' in r:
+    k = r['keras']
+    add('tf.keras model.fit on tf.data', _fmt(k.get('images_per_sec')),
+        'Keras %s; %s' % (k['keras_version'], _note(k))
+        if k.get('available') else k['reason'][:200])
+  if 'eval' in r:
+    add('eval: inputs + inference + in_top_k', _fmt(s['eval_images_per_sec']),
+        _note(r['eval']))
+  if s['peak_rss_mib']:
+    add('peak resident memory, training (MiB)', _fmt(s['peak_rss_mib']),
+        'Keras child %s MiB' % _fmt(s['keras_peak_rss_mib']))
+  for name, res in (s['summary_step_ms'] or {}).items():
+    add('summary / plain step (ms), %s' % name,
+        '%s / %s' % (_fmt(res['summary_ms']), _fmt(res['plain_ms'])),
+        'every summary, written' + (' DISTURBED' if res['disturbed'] else ''))
+  for bs, res in r.get('batch_sizes', {}).items():
+    add('compute only, batch %s' % bs, _fmt(res['images_per_sec']),
+        _note(res))
+  for n, res in r.get('towers', {}).items():
+    add('multi-GPU trainer step, --num_gpus %s (%s)' % (
+        n, 'GPUs' if res['gpus_found'] else 'CPU'),
+        _fmt(res['images_per_sec']), _note(res))
+  lines.append('-' * 100)
+  for name, t in s['targets'].items():
+    lines.append('target %-34s >= %.2f: %s  %s  (%s)' % (
+        name, t['target'], _fmt(t['value'], '%.2f'),
+        {True: 'met', False: 'NOT met', None: 'not measured'}[t['met']],
+        t['compares']))
+  if any(isinstance(v, dict) and v.get('disturbed') for v in _results(r)):
+    lines.append('WARNING: other processes used more than %.1f core during '
+                 'windows marked DISTURBED: those figures are low.'
+                 % cifar10_timing.DISTURBED_CORES)
+  return '\n'.join(lines)
+
+
+def _results(r):
+  for value in r.values():
+    if isinstance(value, dict) and 'images_per_sec' not in value:
+      for inner in _results(value):
+        yield inner
+    yield value

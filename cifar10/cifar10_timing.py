@@ -1,0 +1,174 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""Timing on a shared machine, for cifar10_benchmark.
+
+Windows of steps timed in turn, and how much CPU this process and the other
+processes took meanwhile (from getrusage and /proc/stat): a window where
+others took more than DISTURBED_CORES is marked, and can be waited for and
+timed again.
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import collections
+import os
+import resource
+import time
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+DISTURBED_CORES = 0.1  # Other processes' cores that mark a window.
+RESETTLE_STEPS = 3     # Untimed steps before a window: the queues refill.
+
+
+def _own_cpu_seconds():
+  usage = resource.getrusage(resource.RUSAGE_SELF)
+  return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy_seconds():
+  """CPU seconds all processes have used (/proc/stat), or None."""
+  try:
+    with open('/proc/stat') as f:
+      fields = f.readline().split()
+  except (IOError, OSError):
+    return None
+  ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait ...
+  busy = sum(ticks) - ticks[3] - ticks[4]
+  return busy / float(os.sysconf('SC_CLK_TCK'))
+
+
+class CpuMeter(object):
+  """Wall time, this process's cores and other processes' cores."""
+
+  def __init__(self):
+    self._start = (time.perf_counter(), _own_cpu_seconds(),
+                   _machine_busy_seconds())
+
+  def read(self):
+    wall = max(time.perf_counter() - self._start[0], 1e-9)
+    own = _own_cpu_seconds() - self._start[1]
+    busy, other = _machine_busy_seconds(), None
+    if busy is not None and self._start[2] is not None:
+      other = max(0.0, (busy - self._start[2] - own) / wall)
+    return {'wall_s': wall, 'own_cores': own / wall, 'other_cores': other}
+
+
+def peak_rss_mib():
+  return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def wait_for_quiet(max_secs):
+  """Waits up to max_secs until others use under DISTURBED_CORES."""
+  start = time.perf_counter()
+  while time.perf_counter() - start < max_secs:
+    meter = CpuMeter()
+    time.sleep(1.0)
+    other = meter.read()['other_cores']
+    if other is None or other < DISTURBED_CORES:
+      break
+  return time.perf_counter() - start
+
+
+def _median(values):
+  return float(np.median(values)) if values else None
+
+
+def time_interleaved(steppers, steps, warmup_steps, repeats, wait):
+  """Times steps in alternating windows, so that drift hits all alike.
+
+  Args:
+    steppers: OrderedDict name -> (function running one step, images/step).
+    steps: timed steps per window.
+    warmup_steps: untimed steps first.
+    repeats: windows per stepper.
+    wait: before each window wait up to this many seconds for others to
+      leave the cores, and time windows they disturbed again (up to 3x).
+
+  Returns:
+    OrderedDict name -> dict: images_per_sec (median of the windows, the
+    undisturbed ones when waiting), windows, own_cores
+    (this process, median), other_cores, disturbed, first_step_s.
+  """
+  windows = collections.OrderedDict((name, []) for name in steppers)
+  first = {}
+  for name, (run_step, _) in steppers.items():
+    start = time.perf_counter()
+    for _ in range(warmup_steps):
+      run_step()
+      first.setdefault(name, time.perf_counter() - start)
+
+  def clean(name):
+    return [w for w in windows[name] if (w[2] or 0) <= DISTURBED_CORES]
+
+  def done(name):
+    if not wait:
+      return len(windows[name]) >= repeats
+    return len(clean(name)) >= repeats or len(windows[name]) >= 3 * repeats
+
+  while not all(done(name) for name in steppers):
+    for name, (run_step, images) in steppers.items():
+      if done(name):
+        continue
+      settle = RESETTLE_STEPS if wait and wait_for_quiet(wait) else 0
+      for _ in range(settle if len(steppers) == 1 else RESETTLE_STEPS):
+        run_step()
+      meter = CpuMeter()
+      for _ in range(steps):
+        run_step()
+      load = meter.read()
+      windows[name].append((images * steps / load['wall_s'],
+                            load['own_cores'], load['other_cores']))
+  out = collections.OrderedDict()
+  for name in steppers:
+    used = (clean(name) if wait else []) or windows[name]
+    other = [w[2] for w in used if w[2] is not None]
+    out[name] = {'images_per_sec': _median([w[0] for w in used]),
+                 'windows': [w[0] for w in used],
+                 'own_cores': _median([w[1] for w in used]),
+                 'other_cores': _median(other),
+                 'disturbed': bool(other) and max(other) > DISTURBED_CORES,
+                 'first_step_s': first[name]}
+  return out
+
+
+class Sessions(object):
+  """Sessions on several graphs with their queue runners; closes them all."""
+
+  def __init__(self, config):
+    self._config, self._open = config, []
+
+  def open(self, graph):
+    sess = tf.Session(graph=graph, config=self._config)
+    with graph.as_default():
+      sess.run([tf.global_variables_initializer(),
+                tf.local_variables_initializer()])
+      coord = tf.train.Coordinator()
+      threads = tf.train.start_queue_runners(sess, coord=coord)
+    self._open.append((sess, coord, threads))
+    return sess
+
+  def __enter__(self):
+    return self
+
+  def __exit__(self, *unused):
+    for sess, coord, threads in reversed(self._open):
+      coord.request_stop()
+      coord.join(threads, stop_grace_period_secs=10, ignore_live_threads=True)
+      sess.close()
+    return False

@@ -1,0 +1,115 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""cifar10.histogram_summary writes what TensorFlow's histogram kernel does.
+
+The summary steps' histograms are computed with whole-tensor ops instead of
+TensorFlow's one-value-at-a-time kernel; TensorBoard must see the same
+protocol buffer: tag, min, max, num, bucket limits and counts exactly, the
+float64 sums to rounding.
+"""
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+from tensorflow.core.framework import summary_pb2
+
+from cifar10 import cifar10
+
+
+def _edge_values():
+  """Values on, just below and just above every bucket limit within float32
+  range, zeros of both signs, subnormals and the largest floats."""
+  limits = cifar10._histogram_bucket_limits()  # pylint: disable=protected-access
+  on = limits[np.abs(limits) < 3e38].astype(np.float32)
+  return np.concatenate([
+      on, np.nextafter(on, np.float32(-np.inf)),
+      np.nextafter(on, np.float32(np.inf)),
+      np.array([0.0, -0.0, 1e-45, -1e-45, 1e-40, -1e-40, 3.4e38, -3.4e38],
+               np.float32)])
+
+
+def _both(values, dtype=tf.float32):
+  with tf.Graph().as_default():
+    x = tf.constant(values, dtype)
+    ours = cifar10.histogram_summary('layer/activations', x)
+    theirs = tf.raw_ops.HistogramSummary(tag='layer/activations', values=x)
+    ours, theirs = tf.Session().run([ours, theirs])
+  return (summary_pb2.Summary.FromString(ours),
+          summary_pb2.Summary.FromString(theirs))
+
+
+@pytest.mark.parametrize('name', ['relu_activations', 'weights', 'edges',
+                                  'constant', 'one_value'])
+def test_same_summary_as_tensorflow(name):
+  rng = np.random.RandomState(0)
+  values = {
+      'relu_activations': np.maximum(rng.randn(64, 24, 24, 8), 0) * 3,
+      'weights': rng.randn(2304, 38) * 0.04,
+      'edges': _edge_values(),
+      'constant': np.full([100], 0.1),
+      'one_value': np.array([-7.5]),
+  }[name].astype(np.float32)
+  ours, theirs = _both(values)
+  assert len(ours.value) == len(theirs.value) == 1
+  a, b = ours.value[0], theirs.value[0]
+  assert a.tag == b.tag == 'layer/activations'
+  assert a.WhichOneof('value') == b.WhichOneof('value') == 'histo'
+  assert (a.histo.min, a.histo.max, a.histo.num) == (
+      b.histo.min, b.histo.max, b.histo.num)
+  assert list(a.histo.bucket_limit) == list(b.histo.bucket_limit)
+  assert list(a.histo.bucket) == list(b.histo.bucket)
+  if name != 'edges':  # +-3.4e38 make any float64 sum order-dependent.
+    assert a.histo.sum == pytest.approx(b.histo.sum, rel=1e-12, abs=1e-30)
+    assert a.histo.sum_squares == pytest.approx(b.histo.sum_squares,
+                                                rel=1e-12)
+  # Nothing else in the buffer.
+  a.histo.sum = b.histo.sum
+  a.histo.sum_squares = b.histo.sum_squares
+  assert ours == theirs
+
+
+def test_bfloat16_values():
+  """--mixed_precision's activations: counted as their float32 values."""
+  values = np.linspace(-3, 3, 1001).astype(np.float32)
+  ours, theirs = _both(values, tf.bfloat16)
+  ours.value[0].histo.sum = theirs.value[0].histo.sum
+  ours.value[0].histo.sum_squares = theirs.value[0].histo.sum_squares
+  assert ours == theirs
+
+
+@pytest.mark.parametrize('bad', [np.nan, np.inf, -np.inf])
+def test_nan_or_infinity_fails_the_step_naming_the_tag(bad):
+  with tf.Graph().as_default():
+    x = tf.constant([1.0, bad, 2.0])
+    summary = cifar10.histogram_summary('conv1/weights', x)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match='Nan in summary histogram for: conv1/weights'):
+      tf.Session().run(summary)
+
+
+def test_one_lookup_table_per_graph_and_tower_tags():
+  with tf.Graph().as_default() as g:
+    with tf.name_scope('tower_1'):
+      cifar10.tower_histogram_summary('tower_1/conv1/conv1/activations',
+                                       tf.zeros([4, 3]))
+    cifar10.tower_histogram_summary('conv1/weights', tf.ones([5]))
+    consts = [op for op in g.get_operations() if op.type == 'Const'
+              and op.name.startswith('histogram_buckets/')]
+    assert sorted(op.name for op in consts) == [
+        'histogram_buckets/first_bucket', 'histogram_buckets/limits',
+        'histogram_buckets/next_bucket_at']
+    serialized = tf.Session().run(tf.summary.merge_all())
+  tags = [v.tag for v in summary_pb2.Summary.FromString(serialized).value]
+  assert tags == ['conv1/conv1/activations', 'conv1/weights']

@@ -1,0 +1,181 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""--mixed_precision on CPUs: bfloat16 compute, float32 variables.
+
+The first step's loss is float32's to bfloat16 rounding, the variables are
+float32 training's (so checkpoints switch precision both ways), no loss
+scaling is applied, and the model learns the synthetic set as well as in
+float32. (tests/test_scripts.py resumes a float32 checkpoint with
+--mixed_precision through cifar10_train.)
+"""
+
+import logging
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10
+from cifar10 import cifar10_synthetic
+from conftest import VARIABLE_SHAPES
+
+# bfloat16 keeps 8 significant bits: relative rounding 2^-9 per value.
+BFLOAT16_EPS = 2.0 ** -8
+
+
+@pytest.mark.parametrize('flags, expected', [
+    ('fpu vme avx512f avx512_bf16 avx512_vnni', True),
+    ('fpu avx512f amx_bf16 amx_tile', True),
+    ('fpu sse2 avx2 avx512f avx512_vnni', False),
+])
+def test_bfloat16_is_detected_from_the_cpu_flags(tmp_path, flags, expected):
+  cpuinfo = tmp_path / 'cpuinfo'
+  cpuinfo.write_text('processor\t: 0\nflags\t\t: %s\n' % flags)
+  assert cifar10.cpu_computes_bfloat16(str(cpuinfo)) is expected
+
+
+def test_no_cpu_flags_file_means_no_bfloat16(tmp_path):
+  assert cifar10.cpu_computes_bfloat16(str(tmp_path / 'absent')) is False
+
+
+def test_compute_dtype_per_device(monkeypatch, caplog):
+  assert cifar10.compute_dtype(False) is None
+  assert cifar10.compute_dtype(tf.float16) == tf.float16
+  monkeypatch.setattr(cifar10, 'cpu_computes_bfloat16', lambda: True)
+  assert cifar10.compute_dtype(True) == tf.bfloat16
+  assert 'slower' not in caplog.text
+  # A CPU without bfloat16 arithmetic runs it after one line saying so.
+  monkeypatch.setattr(cifar10, 'cpu_computes_bfloat16', lambda: False)
+  monkeypatch.setattr(cifar10, '_warned_slow_bfloat16', [])
+  with caplog.at_level(logging.WARNING):
+    assert cifar10.compute_dtype(True) == tf.bfloat16
+    assert cifar10.compute_dtype(True) == tf.bfloat16
+  warnings = [r.getMessage() for r in caplog.records
+              if 'bfloat16 arithmetic' in r.getMessage()]
+  assert warnings == [
+      '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
+      'or AMX), so bfloat16 runs slower than float32 here; leave '
+      '--mixed_precision off on this machine.']
+  # GPUs compute in float16.
+  monkeypatch.setattr(tf.config, 'list_physical_devices',
+                      lambda kind: ['/physical_device:GPU:0'])
+  assert cifar10.compute_dtype(True) == tf.float16
+
+
+def _crops(num_records, seed):
+  """Standardized central crops of synthetic records: [n, 24, 24, 3]."""
+  labels, raw = cifar10_synthetic.make_records(num_records, seed=seed)
+  images = raw.transpose(0, 2, 3, 1)[:, 4:28, 4:28, :].astype(np.float32)
+  images -= images.mean(axis=(1, 2, 3), keepdims=True)
+  images /= images.std(axis=(1, 2, 3), keepdims=True)
+  return images, labels.astype(np.int32)
+
+
+def _first_step(mixed_precision, initial=None):
+  """Builds the training graph and runs one step on a batch of 128."""
+  images, labels = _crops(128, seed=0)
+  with tf.Graph().as_default() as g:
+    tf.set_random_seed(1)
+    global_step = tf.train.get_or_create_global_step()
+    logits = cifar10.inference(tf.constant(images), mixed_precision)
+    loss = cifar10.loss(logits, tf.constant(labels))
+    train_op = cifar10.train(loss, global_step, batch_size=128,
+                             mixed_precision=mixed_precision)
+    assert logits.dtype == loss.dtype == tf.float32
+    variables = {v.op.name: (v.dtype.base_dtype.name, v.shape.as_list())
+                 for v in tf.global_variables()}
+    op_dtypes = {op.type: op.get_attr('T').name for op in g.get_operations()
+                 if op.type in ('Conv2D', 'Conv2DBackpropFilter',
+                                'Conv2DBackpropInput', 'MatMul', 'MaxPool')}
+    scaled = any('LossScale' in op.name or 'loss_scale' in op.name
+                 for op in g.get_operations())
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      if initial:
+        for v in tf.global_variables():
+          v.load(initial[v.op.name], sess)
+      before = sess.run({v.op.name: v for v in tf.global_variables()})
+      value = sess.run([train_op, loss])[1]
+      after = sess.run({v.op.name: v for v in tf.global_variables()})
+  return dict(variables=variables, before=before, after=after, loss=value,
+              op_dtypes=op_dtypes, scaled=scaled)
+
+
+def test_bfloat16_first_step_is_float32_training_rounded():
+  exact = _first_step(False)
+  mixed = _first_step(tf.bfloat16, exact['before'])
+  # Same variables: names, float32 dtypes, shapes; the moving averages too.
+  assert mixed['variables'] == exact['variables']
+  assert {name: shape for name, (_, shape) in exact['variables'].items()
+          if name in VARIABLE_SHAPES} == VARIABLE_SHAPES
+  assert {d for d, _ in mixed['variables'].values()} == {'float32', 'int64'}
+  # Convolutions, their gradients, pooling and the layers' matmuls compute
+  # in bfloat16 (LRN's window sums stay float32).
+  assert mixed['op_dtypes']['Conv2D'] == 'bfloat16'
+  assert mixed['op_dtypes']['Conv2DBackpropFilter'] == 'bfloat16'
+  assert mixed['op_dtypes']['Conv2DBackpropInput'] == 'bfloat16'
+  assert mixed['op_dtypes']['MaxPool'] == 'bfloat16'
+  # bfloat16 has float32's range: no loss scaling.
+  assert not mixed['scaled']
+  # The loss: float32's to bfloat16 rounding (a few roundings of the
+  # logits; measured 2e-6 apart).
+  assert mixed['loss'] == pytest.approx(exact['loss'], rel=2 * BFLOAT16_EPS)
+  for name in VARIABLE_SHAPES:
+    step = exact['after'][name] - exact['before'][name]
+    mixed_step = mixed['after'][name] - exact['before'][name]
+    error = np.linalg.norm(mixed_step - step) / np.linalg.norm(step)
+    # bfloat16 gradients: measured 0.6-7 % from float32's.
+    assert error < 0.15, (name, error)
+  # The moving averages are float32 and move as in float32 training.
+  for name in ('conv1/weights/ExponentialMovingAverage',
+               'local3/weights/ExponentialMovingAverage'):
+    np.testing.assert_allclose(mixed['after'][name], exact['after'][name],
+                               rtol=0, atol=1e-4)
+
+
+def _precision_after_training(mixed_precision, seed, steps, batch_size=64):
+  """Trains from seed's initial weights on 2,000 synthetic records and
+  returns precision @ 1 on 1,000 others."""
+  train_images, train_labels = _crops(2000, seed=100 + seed)
+  test_images, test_labels = _crops(1000, seed=200 + seed)
+  rng = np.random.RandomState(seed)
+  with tf.Graph().as_default():
+    tf.set_random_seed(seed)
+    images = tf.placeholder(tf.float32, [None, 24, 24, 3])
+    labels = tf.placeholder(tf.int32, [None])
+    global_step = tf.train.get_or_create_global_step()
+    logits = cifar10.inference(images, mixed_precision)
+    train_op = cifar10.train(cifar10.loss(logits, labels), global_step,
+                             batch_size=batch_size,
+                             mixed_precision=mixed_precision)
+    correct = tf.nn.in_top_k(logits, labels, 1)
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      for _ in range(steps):
+        batch = rng.randint(0, len(train_labels), batch_size)
+        sess.run(train_op, {images: train_images[batch],
+                            labels: train_labels[batch]})
+      return sess.run(correct, {images: test_images,
+                                labels: test_labels}).mean()
+
+
+def test_bfloat16_learns_as_well_as_float32():
+  """Precision @ 1 after the same steps from the same start, three seeds."""
+  steps = 60
+  exact = [_precision_after_training(False, s, steps) for s in range(3)]
+  mixed = [_precision_after_training(tf.bfloat16, s, steps)
+           for s in range(3)]
+  assert min(exact) > 0.3, exact  # Chance is 0.1.
+  assert np.mean(mixed) >= np.mean(exact) - 0.03, (exact, mixed)
