@@ -61,13 +61,17 @@ import uuid
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
 if __package__:
+  from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_svhn
 else:
+  import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_download
   import cifar10_input
+  import cifar10_svhn
 from absl import app
 from absl import flags
 from absl.logging import converter
@@ -104,6 +108,18 @@ tf.app.flags.DEFINE_integer('download_timeout_secs',
                             """Seconds each attempt to download the archive """
                             """may take in all before it is abandoned and """
                             """retried.""", lower_bound=1)
+tf.app.flags.DEFINE_enum('dataset', 'cifar10', ['cifar10', 'svhn'],
+                         """The data set: 'cifar10', or 'svhn' (Street View """
+                         """House Numbers, converted once to the CIFAR-10 """
+                         """format in --data_dir/svhn-batches-bin).""")
+tf.app.flags.DEFINE_string('svhn_url', cifar10_svhn.SVHN_URL,
+                           """Where to download train_32x32.mat and """
+                           """test_32x32.mat from with --dataset=svhn.""")
+tf.app.flags.DEFINE_enum('top_layers', 'full', ['full', 'local'],
+                         """The layers after pool2: 'full', the tutorial's """
+                         """fully connected local3/local4; 'local', """
+                         """cuda-convnet's locally connected local3_lc/"""
+                         """local4_lc and fc10 (layers-conv-local-11pct).""")
 
 
 def _one_precision(flags_dict):
@@ -140,6 +156,17 @@ LRN_BETA = 0.75
 # variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
 # the start) and its gradients far below float16's maximum of 65504.
 LOSS_SCALE = 128.0
+
+# The choices of --top_layers, and the variable that tells them apart in a
+# checkpoint: each top names its variables differently, so that a checkpoint
+# of one never restores into the other.
+TOP_LAYERS = ('full', 'local')
+_TOP_LAYERS_VARIABLE = {'full': 'local3/weights', 'local': 'local3_lc/weights'}
+# The locally connected top (cuda-convnet's layers-conv-local-11pct): two
+# layers of LOCAL_FILTERS filters of LOCAL_KERNEL x LOCAL_KERNEL, padding 1,
+# stride 1, weights unshared between the 6 x 6 positions of pool2's output.
+LOCAL_FILTERS = 32
+LOCAL_KERNEL = 3
 
 # If a model is trained with multiple GPUs, prefix all Op names with tower_name
 # to differentiate the operations. Note that this prefix is removed from the
@@ -666,18 +693,38 @@ def _lrn(x, name):
     return tf.identity(lrn(x), name=scope)
 
 
-def _data_batches_dir(data_dir):
+def data_set(dataset=None):
+  """The cifar10_input.DataSet of `dataset` (default --dataset)."""
+  return cifar10_input.DATA_SETS[flag_or(dataset, 'dataset')]
+
+
+def data_batches_dir(data_dir=None, dataset=None):
+  """The directory of the data set's records under data_dir.
+
+  Args:
+    data_dir: default --data_dir.
+    dataset: 'cifar10' or 'svhn'; default --dataset.
+
+  Returns:
+    str: data_dir/cifar-10-batches-bin or data_dir/svhn-batches-bin.
+  """
   return os.path.join(flag_or(data_dir, 'data_dir'),
-                      cifar10_download.EXTRACTED_DIR)
+                      data_set(dataset).batches_dir)
 
 
-def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
+def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
+                     min_fraction_of_examples_in_queue=(
+                         cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE),
+                     dataset=None):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     batch_size: images per batch; default --batch_size.
     use_fp16: cast the images to float16; default --use_fp16.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue before the first batch (see cifar10_input.distorted_inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -688,15 +735,17 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
     cifar10_input.DataError: if a data file is missing or malformed.
   """
   images, labels = cifar10_input.distorted_inputs(
-      data_dir=_data_batches_dir(data_dir),
-      batch_size=flag_or(batch_size, 'batch_size'))
+      data_dir=data_batches_dir(data_dir, dataset),
+      batch_size=flag_or(batch_size, 'batch_size'),
+      min_fraction_of_examples_in_queue=min_fraction_of_examples_in_queue,
+      data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
 
 def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
-           num_epochs=None):
+           num_epochs=None, dataset=None):
   """Construct input for CIFAR evaluation using the Reader ops.
 
   Args:
@@ -706,6 +755,7 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
     use_fp16: cast the images to float16; default --use_fp16.
     num_epochs: None to cycle forever; an int to read each record that many
       times and then stop (see cifar10_input.inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -717,15 +767,15 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   """
   images, labels = cifar10_input.inputs(
       eval_data=eval_data,
-      data_dir=_data_batches_dir(data_dir),
+      data_dir=data_batches_dir(data_dir, dataset),
       batch_size=flag_or(batch_size, 'batch_size'),
-      num_epochs=num_epochs)
+      num_epochs=num_epochs, data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
 
-def inference(images, mixed_precision=None):
+def inference(images, mixed_precision=None, top_layers=None):
   """Build the CIFAR-10 model.
 
   Args:
@@ -736,16 +786,25 @@ def inference(images, mixed_precision=None):
       (GPUs) or bfloat16 (CPUs), see compute_dtype(), but create the
       variables in float32 (the names and checkpoints of float32 training),
       each layer reading them through a cast; or the dtype to compute in.
+    top_layers: 'full' (the tutorial's local3, local4, softmax_linear) or
+      'local' (locally_connected_top()); default --top_layers.
 
   Returns:
     Logits: [batch, NUM_CLASSES] Tensor of the images' dtype; float32 with
     mixed_precision (so the softmax and loss are computed in float32).
+
+  Raises:
+    ValueError: if top_layers is not one of TOP_LAYERS.
   """
   # We instantiate all variables using tf.get_variable() instead of
   # tf.Variable() in order to share variables across multiple GPU training
   # runs. If we only ran this model on a single GPU, we could simplify this
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
+  top_layers = flag_or(top_layers, 'top_layers')
+  if top_layers not in TOP_LAYERS:
+    raise ValueError('top_layers must be one of %s, got %r.' % (
+        ', '.join(TOP_LAYERS), top_layers))
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
   dtype = compute_dtype(mixed_precision)
@@ -794,6 +853,8 @@ def inference(images, mixed_precision=None):
   # pool2
   pool2 = tf.nn.max_pool(norm2, ksize=[1, 3, 3, 1],
                          strides=[1, 2, 2, 1], padding='SAME', name='pool2')
+  if top_layers == 'local':
+    return locally_connected_top(pool2, var_dtype)
 
   # local3
   with tf.variable_scope('local3') as scope:
@@ -838,6 +899,175 @@ def inference(images, mixed_precision=None):
   if dtype != var_dtype:
     return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
+
+
+def _locally_connected(x, filters, stddev, wd, var_dtype):
+  """A locally connected layer: a 3x3 convolution with unshared weights.
+
+  Each output position has its own LOCAL_KERNEL x LOCAL_KERNEL x depth x
+  filters weights (cuda-convnet's 'local' layer: padding 1, stride 1); the
+  biases are per filter, shared by the positions, as cuda-convnet's default.
+
+  Args:
+    x: [batch, height, width, depth] Tensor.
+    filters: int, output channels.
+    stddev: standard deviation of the weights' truncated normal initializer.
+    wd: L2 weight decay of the weights.
+    var_dtype: dtype of the variables (x's dtype, or float32 under mixed
+      precision).
+
+  Returns:
+    [batch, height, width, filters] Tensor of x's dtype, before the ReLU.
+  """
+  height, width, depth = x.shape.as_list()[1:]
+  patch = LOCAL_KERNEL * LOCAL_KERNEL * depth
+  weights = _variable_with_weight_decay(
+      'weights', [height, width, patch, filters], stddev=stddev, wd=wd,
+      dtype=var_dtype)
+  biases = _variable_on_cpu('biases', [filters], tf.constant_initializer(0.0),
+                            var_dtype)
+  # [batch, height, width, patch]: each position's 3x3 neighbourhood, zero
+  # padded by 1 at the borders (SAME at stride 1), ordered (row, column,
+  # channel) as the weights' third axis.
+  patches = tf.image.extract_patches(
+      x, sizes=[1, LOCAL_KERNEL, LOCAL_KERNEL, 1], strides=[1, 1, 1, 1],
+      rates=[1, 1, 1, 1], padding='SAME')
+  # One matrix product per position: out[b,i,j,o] = sum_k p[b,i,j,k] W[i,j,k,o].
+  local = tf.einsum('bijk,ijko->bijo', patches,
+                    tf.cast(weights, x.dtype.base_dtype))
+  return tf.nn.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
+
+
+def locally_connected_top(pool2, var_dtype=None):
+  """The top of cuda-convnet's layers-conv-local-11pct, after pool2.
+
+  local3_lc: locally connected, 32 filters 3x3, padding 1, stride 1, ReLU,
+  weights 6*6*(3*3*64)*32 = 663,552; local4_lc: the same on local3_lc's 32
+  channels, 6*6*(3*3*32)*32 = 331,776; fc10: fully connected 6*6*32 = 1,152
+  -> 10 logits, 11,520. Weight decay 0.004 on all three, init scale 0.04,
+  0.04 and 0.01, biases 0 (cuda-convnet's). With conv1 and conv2 the model
+  has 1,114,250 parameters (the default top: 1,068,298).
+
+  The scopes are not the default top's local3/local4/softmax_linear, so the
+  two models' checkpoints cannot be mixed up (checkpoint_top_layers() tells
+  them apart).
+
+  Args:
+    pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2, in
+      the dtype the layers compute in.
+    var_dtype: the dtype of the variables (float32 under mixed precision);
+      default pool2's.
+
+  Returns:
+    Logits: [batch, NUM_CLASSES] Tensor of pool2's dtype; float32 when that
+    differs from var_dtype (mixed precision).
+  """
+  dtype = pool2.dtype.base_dtype
+  var_dtype = var_dtype or dtype
+
+  with tf.variable_scope('local3_lc') as scope:
+    local3 = tf.nn.relu(_locally_connected(pool2, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local3)
+
+  with tf.variable_scope('local4_lc') as scope:
+    local4 = tf.nn.relu(_locally_connected(local3, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local4)
+
+  with tf.variable_scope('fc10') as scope:
+    dim = local4.get_shape()[1:].num_elements()
+    reshape = tf.reshape(local4, [-1, dim])
+    weights = _variable_with_weight_decay('weights', [dim, NUM_CLASSES],
+                                          stddev=0.01, wd=0.004,
+                                          dtype=var_dtype)
+    biases = _variable_on_cpu('biases', [NUM_CLASSES],
+                              tf.constant_initializer(0.0), var_dtype)
+    fc10 = tf.add(tf.matmul(reshape, tf.cast(weights, dtype)),
+                  tf.cast(biases, dtype), name=scope.name)
+    _activation_summary(fc10)
+
+  if dtype != var_dtype:
+    return tf.cast(fc10, tf.float32, name='fc10/float32')
+  return fc10
+
+
+def predictions(logits):
+  """The normalized predictions: the softmax of inference()'s logits.
+
+  inference() returns unnormalized logits because loss() applies the softmax
+  inside the cross entropy; this is the tutorial's first exercise.
+
+  Args:
+    logits: [batch, NUM_CLASSES] Tensor from inference(), any float dtype.
+
+  Returns:
+    [batch, NUM_CLASSES] float32 Tensor, each row non-negative and summing
+    to 1, ordered as the logits.
+  """
+  return tf.nn.softmax(tf.cast(logits, tf.float32), name='predictions')
+
+
+def latest_checkpoint(checkpoint_dir):
+  """The newest checkpoint in checkpoint_dir that reads in full.
+
+  Returns:
+    str path prefix, or None if checkpoint_dir holds none that reads.
+  """
+  checkpoint, _ = cifar10_checkpoint.newest_readable(checkpoint_dir)
+  return checkpoint.path if checkpoint else None
+
+
+def checkpoint_top_layers(checkpoint_path):
+  """Which top layers a checkpoint holds, read from its variable names.
+
+  Args:
+    checkpoint_path: path prefix of a checkpoint.
+
+  Returns:
+    'full', 'local', or None if it holds neither model's variables.
+
+  Raises:
+    tf.errors.OpError: if the checkpoint cannot be read.
+  """
+  # pylint: disable=protected-access
+  with cifar10_checkpoint._reader(checkpoint_path) as reader:
+    names = reader.get_variable_to_shape_map()
+  for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
+    if name in names:
+      return top
+  return None
+
+
+class TopLayersError(cifar10_dirs.UserError, ValueError):
+  """--top_layers differs from the top of the checkpoints to resume."""
+
+
+def top_layers_to_use(checkpoint_dir, top_layers=None):
+  """The top layers of the newest checkpoint, or else of the flag.
+
+  Args:
+    checkpoint_dir: where the checkpoints are (--train_dir, --checkpoint_dir).
+    top_layers: 'full' or 'local' asked for explicitly; None takes
+      --top_layers, counted as explicit only if given on the command line.
+
+  Returns:
+    'full' or 'local'.
+
+  Raises:
+    TopLayersError: if a top was asked for explicitly and the newest
+      checkpoint has the other one.
+  """
+  explicit = top_layers is not None or FLAGS['top_layers'].present
+  top_layers = flag_or(top_layers, 'top_layers')
+  path = latest_checkpoint(checkpoint_dir) if checkpoint_dir else None
+  found = checkpoint_top_layers(path) if path else None
+  if found and explicit and found != top_layers:
+    raise TopLayersError(
+        '--top_layers=%s, but %s has the %s top layers; pass '
+        '--top_layers=%s, or another directory to start a new model.'
+        % (top_layers, path, found, found))
+  return found or top_layers
 
 
 def loss(logits, labels, scope=None):
@@ -900,7 +1130,7 @@ def _add_loss_summaries(total_loss, losses=None):
   return loss_averages_op
 
 
-def learning_rate(global_step, examples_per_step):
+def learning_rate(global_step, examples_per_step, dataset=None):
   """The tutorial's learning-rate schedule, with its summary.
 
   Args:
@@ -908,11 +1138,12 @@ def learning_rate(global_step, examples_per_step):
       processed.
     examples_per_step: images consumed by one step (the batch size, times the
       number of towers in the multi-GPU trainer).
+    dataset: whose epoch the schedule counts in; default --dataset.
 
   Returns:
     float32 scalar Tensor: 0.1, multiplied by 0.1 every 350 epochs.
   """
-  num_batches_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / examples_per_step
+  num_batches_per_epoch = data_set(dataset).num_train / examples_per_step
   decay_steps = int(num_batches_per_epoch * NUM_EPOCHS_PER_DECAY)
 
   # Decay the learning rate exponentially based on the number of steps.
@@ -1013,7 +1244,7 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
 
 
 def maybe_download_and_extract(data_dir=None, data_url=None,
-                               download_timeout_secs=None):
+                               download_timeout_secs=None, dataset=None):
   """Download and extract the tarball from Alex's website.
 
   Nothing is fetched when the extracted files are already in place. The
@@ -1027,14 +1258,23 @@ def maybe_download_and_extract(data_dir=None, data_url=None,
       --data_url.
     download_timeout_secs: seconds each download attempt may take; default
       --download_timeout_secs.
+    dataset: default --dataset; 'svhn' fetches and converts SVHN instead
+      (cifar10_svhn.maybe_download_and_convert, from --svhn_url).
 
   Returns:
-    str, path of the extracted 'cifar-10-batches-bin' directory.
+    str, path of the extracted 'cifar-10-batches-bin' directory (or of
+    'svhn-batches-bin').
 
   Raises:
     cifar10_download.DownloadError: with what failed and how to put the data
       in place by hand.
+    cifar10_svhn.SVHNError: if an SVHN .mat file is not SVHN data.
   """
+  if flag_or(dataset, 'dataset') == 'svhn':
+    return cifar10_svhn.maybe_download_and_convert(
+        flag_or(data_dir, 'data_dir'), flag_or(None, 'svhn_url'),
+        out=sys.stdout, deadline_secs=flag_or(download_timeout_secs,
+                                              'download_timeout_secs'))
   return cifar10_download.download_and_extract(
       flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
       out=sys.stdout,

@@ -342,7 +342,8 @@ def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
 
 
 def build_training_graph(num_gpus, data_dir=None, batch_size=None,
-                         use_fp16=None, mixed_precision=None):
+                         use_fp16=None, mixed_precision=None,
+                         min_fraction_of_examples_in_queue=None):
   """Builds input pipeline, towers and update in the default graph.
 
   Args:
@@ -352,6 +353,8 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
     use_fp16: build the model in float16; default --use_fp16.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue; default --min_fraction_of_examples_in_queue.
 
   Returns:
     train_op: op running one synchronous step of all towers.
@@ -365,7 +368,10 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
   # shuffle queue and preprocessing threads are shared, and the prefetch
   # queue holds two ready batches per tower.
   with tf.device('/cpu:0'):
-    images, labels = cifar10.distorted_inputs(data_dir, batch_size, use_fp16)
+    images, labels = cifar10.distorted_inputs(
+        data_dir, batch_size, use_fp16, cifar10.flag_or(
+            min_fraction_of_examples_in_queue,
+            'min_fraction_of_examples_in_queue'))
     batch_queue = prefetch_queue([images, labels], capacity=2 * num_gpus)
 
   return tower_train_op(lambda i: batch_queue.dequeue(), num_gpus, batch_size,
@@ -424,6 +430,9 @@ def main(argv=None):  # pylint: disable=unused-argument
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them); the model reads the flag.
+  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
   # --save_checkpoint_steps=0 (its default) means this script's 1000.
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
         FLAGS.num_gpus, FLAGS.log_device_placement,

@@ -32,6 +32,10 @@ into a temporary file, each renamed into place only when complete.
 Usage:
   python -m cifar10.cifar10_synthetic --data_dir=/tmp/cifar10_data
   python -m cifar10.cifar10_synthetic --archive=/tmp/cifar-10-synthetic.tar.gz
+  python -m cifar10.cifar10_synthetic --dataset=svhn --data_dir=/tmp/svhn
+
+With --dataset=svhn the same classes are written as SVHN's train_32x32.mat
+and test_32x32.mat, marked synthetic in their header (cifar10_svhn).
 
 Summary of available functions:
   labels, images = make_records(num_records, seed)
@@ -59,10 +63,12 @@ if __package__:
   from cifar10 import cifar10  # Owns --data_dir.
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_svhn
 else:
   import cifar10  # Owns --data_dir.
   import cifar10_download
   import cifar10_input
+  import cifar10_svhn
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -312,6 +318,17 @@ def write_archive(archive_path, records_per_file=10000, seed=0, out=None):
 def main(argv=None):  # pylint: disable=unused-argument
   target = FLAGS.archive or FLAGS.data_dir
   try:
+    if FLAGS.dataset == 'svhn':
+      if FLAGS.archive:
+        sys.exit('cifar10_synthetic: error: --archive writes the CIFAR-10 '
+                 'archive; SVHN comes as .mat files in --data_dir: drop '
+                 '--archive.')
+      paths = cifar10_svhn.write_synthetic(FLAGS.data_dir, make_records,
+                                           FLAGS.records_per_file, FLAGS.seed)
+      print('Wrote SYNTHETIC SVHN-format files (%d and %d images, seed %d): '
+            '%s' % (5 * FLAGS.records_per_file, FLAGS.records_per_file,
+                    FLAGS.seed, ', '.join(paths)))
+      return
     if FLAGS.archive:
       path = write_archive(FLAGS.archive, FLAGS.records_per_file, FLAGS.seed)
     else:

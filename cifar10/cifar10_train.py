@@ -57,10 +57,12 @@ if __package__:
   from cifar10 import cifar10
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_input
 else:
   import cifar10
   import cifar10_checkpoint
   import cifar10_dirs
+  import cifar10_input
 import tensorflow.compat.v1 as tf
 
 FLAGS = tf.app.flags.FLAGS
@@ -85,6 +87,12 @@ tf.app.flags.DEFINE_boolean('fresh_start', False,
                             """Start from step 0: move an existing """
                             """--train_dir aside to <train_dir>.old-<time> """
                             """(nothing is deleted) instead of resuming.""")
+tf.app.flags.DEFINE_float('min_fraction_of_examples_in_queue',
+                          cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE,
+                          """Fraction of an epoch the shuffle queue holds """
+                          """before the first step (and after each): """
+                          """smaller starts sooner, shuffles less.""",
+                          lower_bound=0.0, upper_bound=1.0)
 
 
 # Checkpoints of one run kept in --train_dir, as tf.train.Saver's default.
@@ -582,7 +590,8 @@ def move_aside(train_dir):
 
 def train(train_dir, max_steps, log_frequency, log_device_placement=False,
           data_dir=None, batch_size=None, use_fp16=None,
-          save_checkpoint_steps=None, mixed_precision=None):
+          save_checkpoint_steps=None, mixed_precision=None,
+          min_fraction_of_examples_in_queue=None):
   """Train CIFAR-10 for a number of steps.
 
   Args:
@@ -597,8 +606,12 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
       minutes.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue; default --min_fraction_of_examples_in_queue.
   """
   batch_size = cifar10.flag_or(batch_size, 'batch_size')
+  min_fraction = cifar10.flag_or(min_fraction_of_examples_in_queue,
+                                 'min_fraction_of_examples_in_queue')
   with tf.Graph().as_default():
     global_step = tf.train.get_or_create_global_step()
 
@@ -607,7 +620,7 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
     # GPU and resulting in a slow down.
     with tf.device('/cpu:0'):
       images, labels = cifar10.distorted_inputs(data_dir, batch_size,
-                                                use_fp16)
+                                                use_fp16, min_fraction)
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
@@ -634,6 +647,9 @@ def main(argv=None):  # pylint: disable=unused-argument
                        FLAGS.fresh_start)
   if lock is None:
     return
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them); the model reads the flag.
+  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
         FLAGS.log_device_placement,
         save_checkpoint_steps=FLAGS.save_checkpoint_steps or None)
