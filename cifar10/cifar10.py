@@ -1031,7 +1031,7 @@ def checkpoint_top_layers(checkpoint_path):
     tf.errors.OpError: if the checkpoint cannot be read.
   """
   # pylint: disable=protected-access
-  with cifar10_checkpoint._reader(checkpoint_path) as reader:
+  with cifar10_checkpoint.reader(checkpoint_path) as reader:
     names = reader.get_variable_to_shape_map()
   for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
     if name in names:

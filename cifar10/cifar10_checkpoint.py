@@ -39,8 +39,9 @@ Summary of available functions:
  # Which variables to restore from a checkpoint, checked against the model.
  restore_plan(path, variables)
 
- # Restore without TensorFlow's glob-based existence check.
+ # Restore, or read, without TensorFlow's glob-based lookup.
  restore(session, saver, path)
+ with reader(path) as checkpoint_reader: ...
 """
 
 from __future__ import absolute_import
@@ -151,8 +152,12 @@ def _unglobbed(path):
 
 
 @contextlib.contextmanager
-def _reader(path):
-  """A tf.train.NewCheckpointReader of the checkpoint at `path`."""
+def reader(path):
+  """A tf.train.NewCheckpointReader of the checkpoint at `path`, any path.
+
+  Yields:
+    the CheckpointReader.
+  """
   with _unglobbed(path) as readable:
     yield tf.train.NewCheckpointReader(readable)
 
@@ -173,9 +178,9 @@ def unreadable_reason(path):
   if not os.path.isfile(path + '.index'):
     return 'its .index file is missing'
   try:
-    with _reader(path) as reader:
-      for name in reader.get_variable_to_shape_map():
-        reader.get_tensor(name)
+    with reader(path) as checkpoint_reader:
+      for name in checkpoint_reader.get_variable_to_shape_map():
+        checkpoint_reader.get_tensor(name)
   except Exception as e:  # pylint: disable=broad-except
     # The reader maps a short read to IndexError, a bad file to OpErrors or
     # RuntimeError: whatever it raises, the checkpoint cannot be used.
@@ -395,9 +400,9 @@ def restore_plan(path, variables):
     tf.errors.NotFoundError: if the checkpoint can no longer be read.
   """
   try:
-    with _reader(path) as reader:
-      shapes = reader.get_variable_to_shape_map()
-      dtypes = reader.get_variable_to_dtype_map()
+    with reader(path) as checkpoint_reader:
+      shapes = checkpoint_reader.get_variable_to_shape_map()
+      dtypes = checkpoint_reader.get_variable_to_dtype_map()
   except Exception as e:  # pylint: disable=broad-except
     # Checked as readable a moment ago: deleted since (a trainer keeps only
     # its newest few) or damaged since.
