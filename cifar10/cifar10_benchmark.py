@@ -114,7 +114,10 @@ tf.app.flags.DEFINE_float('wait_quiet_secs', 0.0,
                           lower_bound=0.0)
 tf.app.flags.DEFINE_integer('keras_timeout', 600, """Seconds the Keras """
                             """child may take.""", lower_bound=1)
-tf.app.flags.DEFINE_string('output_json', '', """Write the figures here.""")
+# cifar10_predict has an --output_json of its own; a process runs one script
+# (the tests import both), so each may define it.
+tf.app.flags.DEFINE_string('output_json', '', """Write the figures here.""",
+                           allow_override=True)
 
 SYNTHETIC_RECORDS_PER_FILE = 2000
 # ----------------------------------------------------------------------------
