@@ -49,14 +49,8 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import logging
 import os
-import re
-import signal
-import socket
 import sys
-import time
-import uuid
 
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
@@ -65,16 +59,16 @@ if __package__:
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_summary
   from cifar10 import cifar10_svhn
 else:
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_download
   import cifar10_input
+  import cifar10_summary
   import cifar10_svhn
-from absl import app
 from absl import flags
-from absl.logging import converter
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -170,157 +164,14 @@ LOCAL_KERNEL = 3
 
 # If a model is trained with multiple GPUs, prefix all Op names with tower_name
 # to differentiate the operations. Note that this prefix is removed from the
-# names of the summaries when visualizing a model.
-TOWER_NAME = 'tower'
+# names of the summaries when visualizing a model (cifar10_summary).
+TOWER_NAME = cifar10_summary.TOWER_NAME
 
 DATA_URL = cifar10_download.DATA_URL
 
 # The line both trainers print every --log_frequency steps.
 LOG_FORMAT = ('%s: step %d, loss = %.2f (%.1f examples/sec; %.3f '
               'sec/batch)')
-
-
-class _DeprecationFilter(logging.Filter):
-  """Drops TensorFlow's notices that the TF1 APIs taught here are deprecated.
-
-  The tutorial uses queues, readers and tf.train on purpose; the notices
-  would bury its output. The README says which APIs they are.
-  """
-
-  def filter(self, record):
-    return 'is deprecated and will be removed' not in record.getMessage()
-
-
-def run_main(main):
-  """Runs a script's `main` in TF1 graph mode, parsing the command line once.
-
-  The one place where the scripts turn TensorFlow 2 behaviour off, and their
-  one error boundary: an error the user caused and can fix
-  (cifar10_dirs.UserError: bad data, a busy or unusable directory, a
-  checkpoint that does not fit ...), Ctrl-C, and running out of memory each
-  end in one line on stderr and a non-zero status, never a traceback.
-
-  Args:
-    main: function taking argv, as for absl.app.run.
-  """
-  logger = tf.get_logger()
-  logger.addFilter(_DeprecationFilter())
-  tf.disable_v2_behavior()
-  # TensorFlow's handler prints the records already; absl's would repeat them.
-  logger.propagate = False
-  script = sys.modules[main.__module__]
-  prog = os.path.splitext(os.path.basename(
-      getattr(script, '__file__', None) or sys.argv[0]))[0]
-  _describe_in_help(script)
-
-  def guarded_main(argv):
-    # As TensorFlow 1 did, print warnings and errors only, unless asked with
-    # absl's --verbosity (-v): not the INFO lines of every hook and save.
-    logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
-                    if FLAGS['verbosity'].present else logging.WARNING)
-    # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
-    # raises KeyboardInterrupt, so that cleanup code runs.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-      return main(argv)
-    except cifar10_dirs.UserError as e:
-      sys.exit('%s: error: %s' % (prog, e))
-    except KeyboardInterrupt:
-      sys.stderr.write('%s: interrupted (Ctrl-C); stopped.\n' % prog)
-      sys.exit(130)
-    except tf.errors.ResourceExhaustedError as e:
-      if 'OOM' not in e.message and 'memory' not in e.message:
-        raise
-      sys.exit('%s: error: out of memory with --batch_size=%d (%s). Pass a '
-               'smaller --batch_size.' % (prog, FLAGS.batch_size,
-                                           e.message.split('\n')[0]))
-
-  # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
-  # --max_step=10 would otherwise be ignored) and reports a bad flag value in
-  # one line instead of a traceback.
-  app.run(guarded_main)
-
-
-def _describe_in_help(script):
-  """Makes --help show the script's docstring and flags, in every form.
-
-  absl's --help prints the __main__ module's docstring, formatted with `%`
-  (so "~86% accuracy" came out mangled), and the flags defined by a module
-  named like sys.argv[0]: a console script's __main__ is only a wrapper, and
-  the flags belong to cifar10.cifar10_train and the modules it imports.
-
-  Args:
-    script: the module of the script being run.
-  """
-  if script.__doc__:
-    sys.modules['__main__'].__doc__ = script.__doc__.replace('%', '%%')
-  for module, module_flags in FLAGS.flags_by_module_dict().items():
-    if os.path.basename(module).startswith('cifar10'):
-      for flag in module_flags:
-        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
-
-
-class _SynchronousEventFile(object):
-  """Writes each event to its file at once, raising the first error.
-
-  What tf.summary.FileWriter uses instead, EventFileWriter, writes from a
-  background thread through a writer that ignores the errors of its writes:
-  on a full disk, summaries were lost silently and training went on. This
-  one writes the same records (TFRecordWriter: length, data and checksums)
-  in the caller's thread, so the step that writes a summary fails with the
-  file's name.
-  """
-
-  def __init__(self, logdir, suffix):
-    tf.gfile.MakeDirs(logdir)
-    self._logdir = logdir
-    self._path = os.path.join(logdir, 'events.out.tfevents.%010d.%s%s' % (
-        time.time(), socket.gethostname(), suffix))
-    self._writer = tf.io.TFRecordWriter(self._path)
-    self.add_event(tf.Event(wall_time=time.time(),
-                            file_version='brain.Event:2'))
-
-  def get_logdir(self):
-    return self._logdir
-
-  def add_event(self, event):
-    self._writer.write(event.SerializeToString())
-
-  def flush(self):
-    self._writer.flush()
-
-  def close(self):
-    self._writer.close()
-
-  def reopen(self):
-    pass
-
-
-def event_writer(logdir, graph=None):
-  """A tf.summary.FileWriter for `logdir` whose file no other process names.
-
-  TensorFlow names event files by the second and the host only, so two
-  processes starting in the same second would append to one file, which
-  TensorBoard then reads as corrupt: the process id and a random part
-  follow. Each event is written when it is added, and a write that fails
-  (a full or read-only disk) raises at once.
-
-  Args:
-    logdir: str, the directory (created if needed).
-    graph: tf.Graph to write, or None.
-
-  Returns:
-    tf.summary.FileWriter.
-  """
-  writer = tf.summary.FileWriter.__new__(tf.summary.FileWriter)
-  writer._closed = False  # pylint: disable=protected-access
-  # FileWriter's own __init__ would start the background writer; its base
-  # class takes the event file to write to.
-  super(tf.summary.FileWriter, writer).__init__(
-      _SynchronousEventFile(logdir, '.%d.%s' % (os.getpid(),
-                                                 uuid.uuid4().hex[:8])),
-      graph)
-  return writer
 
 
 def use_xla(config, xla=None):
@@ -402,166 +253,6 @@ def compute_dtype(mixed_precision=None):
   return tf.bfloat16
 
 
-def _strip_tower_prefix(name):
-  return re.sub('%s_[0-9]*/' % TOWER_NAME, '', name)
-
-
-def tower_scalar_summary(name, value):
-  """Adds a scalar summary tagged `name` less any 'tower_N/' prefix.
-
-  tf.summary.scalar would put the current name scope (tower_N/ in the
-  multi-GPU trainer) back in front of the tag; the raw op takes the tag as
-  given, so every tower reports under the single-device names.
-
-  Args:
-    name: str, the tag, possibly with a tower prefix.
-    value: scalar Tensor.
-  """
-  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.ScalarSummary(
-      tags=_strip_tower_prefix(name), values=value))
-
-
-def tower_histogram_summary(name, values):
-  """Adds a histogram summary tagged `name` less any 'tower_N/' prefix.
-
-  Args:
-    name: str, the tag, possibly with a tower prefix.
-    values: Tensor of any shape.
-  """
-  tf.add_to_collection(tf.GraphKeys.SUMMARIES, histogram_summary(
-      _strip_tower_prefix(name), values))
-
-
-def _histogram_bucket_limits():
-  """The bucket limits of TensorFlow's histogram summaries (float64 [1551]).
-
-  0 and +-1e-12 * 1.1^k up to 1e20 (each limit the previous one times 1.1,
-  as TensorFlow computes them), and +-DBL_MAX.
-  """
-  positive = []
-  limit = 1.0e-12
-  while limit < 1.0e20:
-    positive.append(limit)
-    limit *= 1.1
-  positive.append(np.finfo(np.float64).max)
-  positive = np.array(positive)
-  return np.concatenate([-positive[::-1], [0.0], positive])
-
-
-# A histogram's float32 values are sorted into buckets by table lookup on
-# their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
-# such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
-# holds at most one bucket limit.
-_HISTOGRAM_CELL_SHIFT = 19
-_HISTOGRAM_TABLES = 'cifar10_histogram_tables'
-
-
-def _histogram_tables():
-  """Lookup tables of the bucket of each float32 value, once per graph.
-
-  Returns:
-    limits: float64 [L] constant, the bucket limits.
-    first_bucket: int32 [8192] constant, per cell of float32 bit patterns,
-      the bucket of its smallest value: how many limits are <= it.
-    next_bucket_at: float32 [8192] constant, per cell, the least float32 in
-      it that is >= the one limit inside the cell (+inf if none): values from
-      there on are in the next bucket.
-  """
-  graph = tf.get_default_graph()
-  tables = graph.get_collection(_HISTOGRAM_TABLES)
-  if tables:
-    return tables
-  limits = _histogram_bucket_limits()
-  cells = np.arange(2 ** (32 - _HISTOGRAM_CELL_SHIFT), dtype=np.uint64)
-  first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
-  last = (((cells + 1) << _HISTOGRAM_CELL_SHIFT) - 1).astype(
-      np.uint32).view(np.float32)
-  with np.errstate(invalid='ignore', over='ignore'):
-    # Negative cells run from their largest to their smallest value.
-    low = np.fmin(first, last).astype(np.float64)
-    high = np.fmax(first, last).astype(np.float64)
-    first_bucket = np.searchsorted(limits, low, side='right')
-    inside = np.searchsorted(limits, high, side='right') > first_bucket
-    inside &= np.isfinite(low) & np.isfinite(high)
-    limit = limits[first_bucket[inside]]
-    # A float32 value v reaches a float64 limit iff v >= the limit rounded
-    # up to float32.
-    rounded = limit.astype(np.float32)
-    below = rounded.astype(np.float64) < limit
-    rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
-  next_bucket_at = np.full(cells.shape, np.inf, np.float32)
-  next_bucket_at[inside] = rounded
-  # Shared by every histogram of the graph, whatever scope asks first.
-  with graph.name_scope(None), tf.control_dependencies(None), tf.device(
-      '/cpu:0'), tf.name_scope('histogram_buckets'):
-    tables = [tf.constant(limits, name='limits'),
-              tf.constant(first_bucket.astype(np.int32), name='first_bucket'),
-              tf.constant(next_bucket_at, name='next_bucket_at')]
-  for table in tables:
-    graph.add_to_collection(_HISTOGRAM_TABLES, table)
-  return tables
-
-
-def histogram_summary(tag, values):
-  """The serialized Summary of tf.summary.histogram, with multithreaded ops.
-
-  TensorFlow's HistogramSummary kernel sorts the values into its buckets one
-  at a time, on one core, by binary search: on the 4.7 million conv1
-  activations of a batch it takes longer than the training step. Here the
-  same buckets are found by table lookup, as whole-tensor ops that use every
-  core, and the counts are written into the same Summary protocol buffer:
-  the same tag, min, max, num and bucket counts (sum and sum_squares are
-  float64 sums in another order, equal to about 1e-15).
-
-  Args:
-    tag: str, the summary's tag.
-    values: float Tensor of any shape, with no NaN or infinity (the step
-      then fails with 'Nan in summary histogram for: <tag>', as with
-      tf.summary.histogram).
-
-  Returns:
-    scalar string Tensor, a serialized Summary with one histogram value.
-  """
-  limits, first_bucket, next_bucket_at = _histogram_tables()
-  with tf.name_scope('histogram_summary'):
-    v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    cell = tf.cast(tf.bitwise.right_shift(
-        tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
-    bucket = tf.gather(first_bucket, cell) + tf.cast(
-        v >= tf.gather(next_bucket_at, cell), tf.int32)
-    num_buckets = int(limits.shape[0])
-    counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
-                                      maxlength=num_buckets), tf.float64)
-    # As TensorFlow writes them: each non-empty bucket, and each run of empty
-    # ones as its last bucket.
-    keep = tf.logical_or(counts > 0,
-                         tf.concat([counts[1:], [1.0]], axis=0) > 0)
-    kept_limits = tf.boolean_mask(limits, keep)
-    v64 = tf.cast(v, tf.float64)
-    # The float64 sum of float32 values cannot overflow: it is finite if and
-    # only if every value is, and checking it spares a pass over the values.
-    total = tf.debugging.check_numerics(
-        tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
-    fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
-              ('max', tf.cast(tf.reduce_max(v), tf.float64)),
-              ('num', tf.cast(tf.size(v), tf.float64)),
-              ('sum', total),
-              ('sum_squares', tf.reduce_sum(tf.square(v64))),
-              ('bucket_limit', kept_limits),
-              ('bucket', tf.boolean_mask(counts, keep))]
-    histo = tf.io.encode_proto(
-        sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
-        values=[tf.reshape(value, [1, -1]) for _, value in fields],
-        field_names=[name for name, _ in fields],
-        message_type='tensorflow.HistogramProto')
-    summary_value = tf.io.encode_proto(
-        sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
-        field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-    return tf.io.encode_proto(
-        sizes=[[1]], values=[[summary_value]], field_names=['value'],
-        message_type='tensorflow.Summary')[0]
-
-
 def _activation_summary(x):
   """Helper to create summaries for activations.
 
@@ -575,8 +266,9 @@ def _activation_summary(x):
   """
   # Remove 'tower_[0-9]/' from the name in case this is a multi-GPU training
   # session. This helps the clarity of presentation on tensorboard.
-  tower_histogram_summary(x.op.name + '/activations', x)
-  tower_scalar_summary(x.op.name + '/sparsity', tf.nn.zero_fraction(x))
+  cifar10_summary.tower_histogram_summary(x.op.name + '/activations', x)
+  cifar10_summary.tower_scalar_summary(x.op.name + '/sparsity',
+                                       tf.nn.zero_fraction(x))
 
 
 def _variable_on_cpu(name, shape, initializer, dtype=tf.float32):
@@ -1123,9 +815,9 @@ def _add_loss_summaries(total_loss, losses=None):
     # Name each loss as '<name>_raw' and name the moving average version of
     # the loss as the original loss name. (The original's ' (raw)' is not a
     # legal summary name.) The average is read after this step's update.
-    tower_scalar_summary(l.op.name + '_raw', l)
+    cifar10_summary.tower_scalar_summary(l.op.name + '_raw', l)
     with tf.control_dependencies([loss_averages_op]):
-      tower_scalar_summary(l.op.name, tf.identity(loss_averages.average(l)))
+      cifar10_summary.tower_scalar_summary(l.op.name, tf.identity(loss_averages.average(l)))
 
   return loss_averages_op
 
@@ -1152,7 +844,7 @@ def learning_rate(global_step, examples_per_step, dataset=None):
                                   decay_steps,
                                   LEARNING_RATE_DECAY_FACTOR,
                                   staircase=True)
-  tower_scalar_summary('learning_rate', lr)
+  cifar10_summary.tower_scalar_summary('learning_rate', lr)
   return lr
 
 
@@ -1194,12 +886,13 @@ def apply_gradients(opt, grads, global_step):
   # Add histograms for trainable variables. (tf.summary.histogram would tag
   # them 'conv1/weights_1': the variable already owns the name.)
   for var in tf.trainable_variables():
-    tower_histogram_summary(var.op.name, var)
+    cifar10_summary.tower_histogram_summary(var.op.name, var)
 
   # Add histograms for gradients.
   for grad, var in grads:
     if grad is not None:
-      tower_histogram_summary(var.op.name + '/gradients', grad)
+      cifar10_summary.tower_histogram_summary(var.op.name + '/gradients',
+                                              grad)
 
   # Track the moving averages of all trainable variables. They are updated
   # after the step, so that they average the weights the step produced.

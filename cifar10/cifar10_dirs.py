@@ -79,7 +79,7 @@ def _quiet_interrupt(signum, frame):  # pylint: disable=unused-argument
 # A Ctrl-C while one of the package's scripts starts (TensorFlow takes
 # seconds to import) ends it with one line, not a traceback from deep inside
 # an import. This module is the first the package loads, in either layout;
-# cifar10.run_main hands SIGINT back to Python once the script runs. A
+# cifar10_app.run_main hands SIGINT back to Python once the script runs. A
 # program of your own that imports the package is left alone.
 if _SCRIPT.startswith('cifar10_') and (
     threading.current_thread() is threading.main_thread()):
@@ -89,8 +89,8 @@ if _SCRIPT.startswith('cifar10_') and (
 class UserError(Exception):
   """An error the user caused and can fix.
 
-  The scripts' entry point (cifar10.run_main) prints its message as one line,
-  '<script>: error: <message>', and exits with status 1: no traceback.
+  The scripts' entry point (cifar10_app.run_main) prints its message as one
+  line, '<script>: error: <message>', and exits with status 1: no traceback.
   """
 
 

@@ -53,12 +53,14 @@ import zlib
 # cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
 else:
   import cifar10
+  import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_download
@@ -520,7 +522,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
             if summary_writer is None:
               lock = lock or cifar10_dirs.DirLock.acquire(eval_dir,
                                                           'eval_dir')
-              summary_writer = cifar10.event_writer(eval_dir, g)
+              summary_writer = cifar10_app.event_writer(eval_dir, g)
             precision = eval_once(
                 saver, summary_writer, top_k_op, summary_op, global_step,
                 local_init_op, checkpoint.path, num_examples, config,
@@ -563,7 +565,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Entry point of `python cifar10_eval.py` and the console script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

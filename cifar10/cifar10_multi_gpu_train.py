@@ -64,9 +64,13 @@ import sys
 # that cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_summary
   from cifar10 import cifar10_train
 else:
   import cifar10
+  import cifar10_app
+  import cifar10_summary
   import cifar10_train
 import tensorflow.compat.v1 as tf
 
@@ -242,7 +246,7 @@ def _step_losses(tower_losses):
   for tower_terms in zip(*(t for t, _ in tower_losses)):
     terms.append(_mean_over_towers(
         list(tower_terms),
-        cifar10._strip_tower_prefix(tower_terms[0].op.name)))  # pylint: disable=protected-access
+        cifar10_summary.strip_tower_prefix(tower_terms[0].op.name)))
   total = _mean_over_towers([total for _, total in tower_losses],
                             'total_loss')
   return terms, total
@@ -443,7 +447,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 def run():
   """Entry point of `python cifar10_multi_gpu_train.py` and the console
   script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

@@ -47,6 +47,7 @@ import sys
 # log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
   # Owns --checkpoint_dir and --moving_average, and the choice of weights.
@@ -54,6 +55,7 @@ if __package__:
   from cifar10 import cifar10_input
 else:
   import cifar10
+  import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_eval
@@ -314,7 +316,7 @@ def main(argv):
 
 def run():
   """Entry point of `python -m cifar10.cifar10_predict` and the command."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

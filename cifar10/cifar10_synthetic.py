@@ -61,11 +61,13 @@ import zlib
 # cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10  # Owns --data_dir.
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
   from cifar10 import cifar10_svhn
 else:
   import cifar10  # Owns --data_dir.
+  import cifar10_app
   import cifar10_download
   import cifar10_input
   import cifar10_svhn
@@ -348,7 +350,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Entry point of `python -m cifar10.cifar10_synthetic` and the command."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

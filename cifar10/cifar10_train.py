@@ -55,11 +55,13 @@ import time
 # cifar10_input's environment defaults (oneDNN, log level) apply.
 if __package__:
   from cifar10 import cifar10
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_input
 else:
   import cifar10
+  import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_input
@@ -399,7 +401,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                          max_to_keep=None)
   scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint,
                                                                sharded_saver))
-  writer = cifar10.event_writer(train_dir) if is_chief else None
+  writer = cifar10_app.event_writer(train_dir) if is_chief else None
   stopper = StopOnSignalHook()
   stopper.install()
   try:
@@ -544,7 +546,7 @@ def check_memory(batch_size, num_towers=1):
   On the CPU an oversized batch is not an error TensorFlow can report: the
   kernel kills the process (or the machine swaps) once memory runs out,
   long after start-up. So the need is estimated first; on a GPU, its own
-  out-of-memory error is reported by cifar10.run_main.
+  out-of-memory error is reported by cifar10_app.run_main.
 
   Args:
     batch_size: int, images per tower and step.
@@ -658,7 +660,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Entry point of `python cifar10_train.py` and the console script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':
