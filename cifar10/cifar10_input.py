@@ -169,6 +169,7 @@ def read_cifar10(filename_queue):
   # Of shape [1], as in the original tutorial's record.
   label = tf.cast(
       tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
+  label.set_shape([LABEL_BYTES])
 
   # The remaining bytes after the label represent the image, which we reshape
   # from [depth * height * width] to [depth, height, width].

@@ -186,15 +186,16 @@ def _tower_step(images, labels, mixed_precision, initial=None):
 
 
 def test_mixed_precision_towers_step_like_float32_towers():
-  """--mixed_precision in the towers: float16 convolutions, the float32
-  variables (same names) and, up to float16 rounding, the same step."""
+  """--mixed_precision in the towers: float16 (GPU) or bfloat16 (CPU)
+  convolutions, the float32 variables (same names) and, up to that
+  rounding, the same step."""
   rng = np.random.RandomState(0)
   images = rng.normal(size=[128, 24, 24, 3]).astype(np.float32)
   labels = rng.randint(0, 10, size=[128]).astype(np.int32)
   initial, exact, dtypes = _tower_step(images, labels, False)
   assert dtypes == {'float32'}
   before, mixed, dtypes = _tower_step(images, labels, True, initial)
-  assert dtypes == {'float16'}
+  assert dtypes == {cifar10.compute_dtype(True).name}
   assert {n: v.dtype for n, v in before.items()} == {
       n: v.dtype for n, v in initial.items()}
   for name in initial:
@@ -202,8 +203,10 @@ def test_mixed_precision_towers_step_like_float32_towers():
       step = exact[name] - initial[name]
       error = np.linalg.norm(mixed[name] - initial[name] - step) / (
           np.linalg.norm(step))
-      # Measured 1-2.5 %; an unscaled gradient would be 128 times the step.
-      assert error < 0.1, (name, error)
+      # Measured 1-2.5 % in float16 (an unscaled float16 gradient would be
+      # 128 times the step) and up to 15 % in bfloat16, which keeps 8 bits
+      # of mantissa to float16's 11.
+      assert error < (0.1 if dtypes == {'float16'} else 0.25), (name, error)
 
 
 # ---------------------------------------------------------------------------
@@ -282,8 +285,9 @@ def test_script_trains_two_towers(multi_gpu_run):
   assert float(lines[-1][1]) < float(lines[0][1])
   for _, _, examples_per_sec, sec_per_batch in lines[1:]:
     # A step is 2 x 64 images; sec/batch is per tower's batch of 64.
+    # sec/batch is printed to 3 decimals: up to 0.0005 s off.
     assert float(examples_per_sec) * float(sec_per_batch) == pytest.approx(
-        64, rel=0.01)
+        64, abs=0.64 + float(examples_per_sec) * 0.0005)
   train_dir = multi_gpu_run['train_dir']
   # Every 1000 steps (so only the first) and at the last step.
   assert sorted(f for f in os.listdir(train_dir) if f.endswith('.index')) == [
@@ -364,8 +368,8 @@ def test_num_gpus_below_one_is_rejected_before_any_work(tmp_path):
                     '--data_dir=%s' % tmp_path, '--train_dir=%s' % train_dir,
                     check=False)
   assert proc.returncode == 1
-  assert ('FATAL Flags parsing error: flag --num_gpus=0: 0 is not a positive '
-          'integer') in proc.stderr
+  assert ('FATAL Flags parsing error: flag --num_gpus=0: 0 is not an integer '
+          'in the range [1, 64]') in proc.stderr
   assert 'Traceback' not in proc.stderr
   assert 'Found' not in proc.stdout  # Nothing was built.
   assert os.listdir(str(tmp_path)) == []  # Nothing downloaded or written.
@@ -389,6 +393,7 @@ def test_help_in_the_tutorials_script_form():
   proc = subprocess.run([sys.executable, 'cifar10_multi_gpu_train.py',
                          '--help'], cwd=PACKAGE_DIR, env=script_env(),
                         capture_output=True, text=True, timeout=120)
-  assert 'cifar10_multi_gpu_train.py:\n  --num_gpus: How many GPUs to use' in (
-      proc.stdout), proc.stderr
+  assert '\ncifar10_multi_gpu_train.py:\n  --batch_size: ' in proc.stdout, (
+      proc.stderr)
+  assert '\n  --num_gpus: How many GPUs to use' in proc.stdout
   assert 'Traceback' not in proc.stderr
