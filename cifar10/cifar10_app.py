@@ -59,11 +59,15 @@ class _DeprecationFilter(logging.Filter):
   """Drops TensorFlow's notices that the TF1 APIs taught here are deprecated.
 
   The tutorial uses queues, readers and tf.train on purpose; the notices
-  would bury its output. The README says which APIs they are.
+  would bury its output. The README says which APIs they are. Also dropped:
+  NanTensorHook's 'Model diverged with loss = NaN.', which the trainer
+  reports in its one error line, with the step.
   """
 
   def filter(self, record):
-    return 'is deprecated and will be removed' not in record.getMessage()
+    message = record.getMessage()
+    return ('is deprecated and will be removed' not in message and
+            message != 'Model diverged with loss = NaN.')
 
 
 def run_main(main):

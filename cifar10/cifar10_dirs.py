@@ -182,8 +182,10 @@ class DirLock(object):
       # Never truncated on open: the holder's record stays readable.
       fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-      raise DirError('Cannot write to --%s=%s: %s. Choose a writable '
-                     'directory.' % (flag, directory, e.strerror or e))
+      raise DirError('Cannot write to --%s=%s: %s: %s. Choose a writable '
+                     'directory; what is there is kept.' % (
+                         flag, directory, e.filename or path,
+                         e.strerror or e))
     try:
       fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as e:

@@ -432,6 +432,17 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         stop_grace_period_secs=stop_grace_period_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
+  except tf.train.NanLossDuringTrainingError:  # A RuntimeError: first.
+    kept, moved = cifar10_checkpoint.move_aside_from(train_dir, logger.step,
+                                                     'diverged')
+    raise DivergedError(
+        'Model diverged with loss = NaN at step %d; stopped. %s%s' % (
+            logger.step,
+            'The latest checkpoint is now %s, the last one saved before that '
+            'step. ' % kept.path if kept else
+            'There is no checkpoint from before that step in %s. '
+            % train_dir, 'Checkpoints from that step on are kept in %s.'
+            % moved if moved else ''))
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
           tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
           tf.errors.NotFoundError, OSError, RuntimeError) as e:
@@ -447,17 +458,6 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         'Cannot write to --train_dir=%s: %s. Free space or choose a writable '
         'directory; the checkpoints already there are kept.' % (train_dir,
                                                                  lines[0]))
-  except tf.train.NanLossDuringTrainingError:
-    kept, moved = cifar10_checkpoint.move_aside_from(train_dir, logger.step,
-                                                     'diverged')
-    raise DivergedError(
-        'Model diverged with loss = NaN at step %d; stopped. %s%s' % (
-            logger.step,
-            'The latest checkpoint is now %s, the last one saved before that '
-            'step. ' % kept.path if kept else
-            'There is no checkpoint from before that step in %s. '
-            % train_dir, 'Checkpoints from that step on are kept in %s.'
-            % moved if moved else ''))
   finally:
     stopper.uninstall()
     if writer is not None:
