@@ -38,6 +38,9 @@ setuptools.setup(
             'cifar10_multi_gpu_train = cifar10.cifar10_multi_gpu_train:run',
             'cifar10_synthetic = cifar10.cifar10_synthetic:run',
             'cifar10_benchmark = cifar10.cifar10_benchmark:run',
+            'cifar10_distributed_train = '
+            'cifar10.cifar10_distributed_train:run',
+            'cifar10_cluster = cifar10.cifar10_cluster:run',
         ],
     },
 )

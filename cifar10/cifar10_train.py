@@ -204,7 +204,10 @@ def session_config(log_device_placement, allow_soft_placement=False,
 
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
-                 save_checkpoint_steps=None, save_summaries_steps=100):
+                 save_checkpoint_steps=None, save_summaries_steps=100,
+                 master='', is_chief=True, hooks=(), chief_only_hooks=(),
+                 logger=None, sharded_saver=True, stop_grace_period_secs=120,
+                 max_wait_secs=7200):
   """Runs `train_op` until the global step reaches `max_steps`.
 
   Restores the latest checkpoint in `train_dir` first (global step, weights,
@@ -223,12 +226,28 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       10 minutes (the tutorial's single-GPU default). A checkpoint is always
       written at the last step.
     save_summaries_steps: write summaries every this many steps.
+    master: the session's target; a tf.train.Server's for distributed
+      training, '' in process.
+    is_chief: whether this task initialises or restores the model and writes
+      checkpoints and summaries; the others wait for it (max_wait_secs).
+    hooks: more SessionRunHooks, run by every task after the loop's own.
+    chief_only_hooks: more SessionRunHooks run by the chief only.
+    logger: a LoggerHook (or subclass) to use instead of the default one.
+    sharded_saver: save each device's variables from that device. False
+      makes this task read them all and write the checkpoint itself, so
+      that parameter servers need no access to train_dir.
+    stop_grace_period_secs: how long closing waits for queue threads.
+    max_wait_secs: how long a non-chief task waits for the chief.
+
+  Returns:
+    The name of the signal that stopped training early, or None.
   """
-  logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  if logger is None:
+    logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
   # The default saver's, but the index names checkpoints relative to
   # train_dir: absolute names would still point at the old place once the
   # directory is moved (--fresh_start) or copied.
-  saver = tf.train.Saver(sharded=True, allow_empty=True,
+  saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
                          save_relative_paths=True)
   stopper = StopOnSignalHook()
   stopper.install()
@@ -238,14 +257,20 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     # hook could save its weights. A checkpoint saved just before it holds the
     # weights that gave the NaN; forget_checkpoints_from() drops it.
     with tf.train.MonitoredTrainingSession(
+        master=master,
+        is_chief=is_chief,
         checkpoint_dir=train_dir,
         scaffold=tf.train.Scaffold(saver=saver),
-        chief_only_hooks=[tf.train.NanTensorHook(loss)],
-        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger, stopper],
+        chief_only_hooks=[tf.train.NanTensorHook(loss)] + list(
+            chief_only_hooks),
+        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger,
+               stopper] + list(hooks),
         save_checkpoint_steps=save_checkpoint_steps,
         save_checkpoint_secs=None if save_checkpoint_steps else 600,
         save_summaries_steps=save_summaries_steps,
-        config=config) as mon_sess:
+        config=config,
+        stop_grace_period_secs=stop_grace_period_secs,
+        max_wait_secs=max_wait_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
@@ -270,10 +295,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
             'There is no checkpoint from before that step in %s.' % train_dir))
   finally:
     stopper.uninstall()
-  if stopper.received:
+  if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, logger.step + 1, train_dir))
+  return stopper.received
 
 
 def forget_checkpoints_from(train_dir, step):
