@@ -101,11 +101,12 @@ class Task(object):
   """One task's process, its output copied line by line with a prefix."""
 
   def __init__(self, job, index, cluster, args, env=None, out=None,
-               err=None, lock=None, command=None):
+               err=None, lock=None, command=None, set_tf_config=True):
     self.name = '%s%d' % (job, index)
     self.job, self.index = job, index
     environment = dict(os.environ if env is None else env)
-    environment['TF_CONFIG'] = tf_config(cluster, job, index)
+    if set_tf_config:
+      environment['TF_CONFIG'] = tf_config(cluster, job, index)
     environment['PYTHONUNBUFFERED'] = '1'
     self._lock = lock or threading.Lock()
     self.output = []

@@ -459,7 +459,13 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
           variables_to_average=tf.trainable_variables())
       train_op = cifar10.apply_gradients(opt, grads, global_step,
                                          update_averages=False)
-      hooks.append(opt.make_session_run_hook(task_index == 0))
+      # No initial tokens: the default (replicas_to_aggregate of them) lets
+      # the chief alone take the first step with its own gradient twice.
+      # Without them, the first step waits for replicas_to_aggregate
+      # workers' gradients. (Later, too, a step averages the first
+      # replicas_to_aggregate gradients to arrive, which a fast worker can
+      # send twice while a slow one computes.)
+      hooks.append(opt.make_session_run_hook(task_index == 0, num_tokens=0))
       # The queue from which each replica takes a token to start its next
       # step (the same resource, by shared name, as the optimizer's).
       with tf.device(global_step.device):
