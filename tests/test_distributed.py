@@ -246,6 +246,14 @@ def _wait_for_line(task, pattern, timeout):
       task.name, pattern, timeout, ''.join(task.output)[-5000:]))
 
 
+def _of(name, output):
+  """The lines of task `name` ('worker0') in the launcher's output, without
+  their prefix."""
+  prefix = '[%s] ' % name
+  return ''.join(l[len(prefix):] for l in output.splitlines(True)
+                 if l.startswith(prefix))
+
+
 def _global_step(train_dir):
   path = tf.train.latest_checkpoint(train_dir)
   return int(tf.train.load_checkpoint(path).get_tensor('global_step'))
@@ -275,12 +283,10 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
     assert re.search(r'^\[%s\] ' % name, out, re.M), name
   # Every worker logs the global step; the chief also the job's rate.
   for name in ('worker0', 'worker1'):
-    steps = [int(m.group(1)) for m in re.finditer(
-        r'^\[%s\] (%s)' % (name, LOG_LINE.pattern[1:-1]), out, re.M)]
-    assert steps and max(steps) >= 180, (name, steps)
-  job_lines = [l[len('[worker0] '):] for l in out.splitlines()
-               if l.startswith('[worker0] ') and 'job:' in l]
-  assert job_lines and JOB_LINE.match(job_lines[-1])
+    steps = [int(m.group(1)) for m in LOG_LINE.finditer(_of(name, out))]
+    assert steps and max(steps) >= 180, (name, steps, out[-3000:])
+  assert JOB_LINE.search(_of('worker0', out))
+  assert not JOB_LINE.search(_of('worker1', out))
   assert ('worker 0 (chief): training (synchronous: 2 of 2 replicas per '
           'step, 16 images per replica and step)') in out
   assert re.search(r'^\[ps0\] .*ps 0: every worker finished; exiting\.$',
@@ -300,7 +306,7 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
                        '--batch_size=16', '--log_frequency=5',
                        timeout=120).stdout
   steps = [int(m.group(1)) for m in LOG_LINE.finditer(resumed)]
-  assert steps and min(steps) > 200, resumed
+  assert steps and min(steps) >= 200, resumed
   assert _global_step(train_dir) == 210
 
 
@@ -317,13 +323,15 @@ def test_async_through_flags(synthetic_data_dir, tmp_path):
       _start(tasks, job, index, cluster, hosts + [
           '--job_name=' + job, '--task_index=%d' % index,
           '--nosync_replicas'] + _trainer_args(
-              synthetic_data_dir, train_dir, '--max_steps=150'), out,
+              synthetic_data_dir, train_dir, '--max_steps=100'), out,
              set_tf_config=False)
     for task in tasks:
       assert task.wait(180) == 0, out.text[-5000:]
   assert 'worker 1: training (asynchronous, 2 workers, 16 images per ' \
       'replica and step)' in out.text
-  assert _global_step(train_dir) == 150
+  # Asynchronous updates can cross the last step together: each worker
+  # stops once the shared step reaches it, so up to workers - 1 more.
+  assert 100 <= _global_step(train_dir) <= 101
   # Both workers took part: the global step is shared.
   for name in ('worker0', 'worker1'):
     assert re.search(r'^\[%s\] .*: step \d+, loss' % name, out.text, re.M), (
