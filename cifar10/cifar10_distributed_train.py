@@ -108,7 +108,7 @@ tf.app.flags.DEFINE_integer('replicas_to_aggregate', 0,
                             """means all workers. Fewer than the workers """
                             """leaves the others as backups: a step does not """
                             """wait for the slowest.""", lower_bound=0)
-tf.app.flags.DEFINE_integer('operation_timeout_secs', 60,
+tf.app.flags.DEFINE_integer('operation_timeout_secs', 120,
                             """A step (or any other operation) that waits """
                             """longer than this for another task stops this """
                             """task with an error naming the tasks that do """
@@ -480,18 +480,23 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
 
 
 class _SyncReplicasOptimizer(tf.train.SyncReplicasOptimizer):
-  """tf.train.SyncReplicasOptimizer whose chief thread ends quietly.
+  """tf.train.SyncReplicasOptimizer whose chief thread leaves the queue open.
 
-  At the end of a job the chief's token thread is still waiting for the next
-  step's gradients; closing the session cancels it, which the stock thread
-  reports with a traceback. Here a cancelled wait ends the thread like a
-  closed queue does.
+  The stock chief thread closes the token queue (on the ps) when the chief's
+  session closes. A closed queue cannot be reopened, so a chief that
+  recreates its session (TensorFlow does so after an aborted step) or is
+  restarted could never run a synchronous step again in this job. Here the
+  queue stays open; the workers waiting on it are woken by JobControl's
+  tokens instead. And the thread, still waiting for the next step's
+  gradients when the session closes, ends quietly when that wait is
+  cancelled, instead of printing a traceback.
   """
 
   def get_chief_queue_runner(self):
     runner = super(_SyncReplicasOptimizer, self).get_chief_queue_runner()
     return tf.train.QueueRunner(
-        runner.queue, runner.enqueue_ops,
+        runner.queue, runner.enqueue_ops, close_op=tf.no_op(),
+        cancel_op=tf.no_op(),
         queue_closed_exception_types=(tf.errors.OutOfRangeError,
                                       tf.errors.CancelledError))
 
@@ -541,10 +546,11 @@ class JobControl(object):
 class JobStopHook(tf.train.SessionRunHook):
   """Stops this worker after a step once another task asked the job to stop.
 
-  It also bounds what a step may wait for: when no step has ended for
-  `timeout_secs` (a session being recreated after a lost ps task waits
-  without a bound in TensorFlow), it names the tasks that do not answer and
-  ends the process.
+  It also bounds what a step may wait for: each training step runs with a
+  timeout of `timeout_secs` (only the step: the input threads may wait on a
+  full queue as long as they like), and when no step has ended for longer
+  (a session being recreated after a lost ps task waits without a bound in
+  TensorFlow), it names the tasks that do not answer and ends the process.
   """
 
   def __init__(self, stop_requested, task, cluster, timeout_secs):
@@ -563,8 +569,14 @@ class JobStopHook(tf.train.SessionRunHook):
       self._watchdog = threading.Thread(target=self._watch, daemon=True)
       self._watchdog.start()
 
+  def before_run(self, run_context):
+    return tf.train.SessionRunArgs(
+        [], options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
+
   def after_run(self, run_context, run_values):
     self._last = time.time()
+    # A run of its own: the value read by the step itself could predate a
+    # stop requested while that step waited.
     if run_context.session.run(self._stop_requested):
       self.stopped_by_job = True
       run_context.request_stop()
@@ -576,8 +588,8 @@ class JobStopHook(tf.train.SessionRunHook):
     self._done.set()
 
   def _watch(self):
-    # Generous: a step with operation_timeout_secs would have raised by now.
-    limit = self._timeout + 30
+    # A step waiting that long would have raised DeadlineExceeded by now.
+    limit = self._timeout + 10
     while not self._done.wait(1.0):
       if time.time() - self._last > limit:
         lost = unreachable(self._cluster)
@@ -770,7 +782,6 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     # Only the ps tasks and this worker: workers do not wait for each other.
     config.device_filters.extend(['/job:ps', '/job:worker/task:%d'
                                   % task_index])
-    config.operation_timeout_in_ms = operation_timeout_secs * 1000
 
     _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
               lambda: not unreachable({'ps': cluster['ps'], 'worker': []}),
@@ -804,13 +815,6 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
           sharded_saver=False,
           stop_grace_period_secs=STOP_GRACE_PERIOD_SECS,
           max_wait_secs=operation_timeout_secs)
-    except tf.errors.OutOfRangeError as e:
-      # The chief closes the token queue when it ends: a worker waiting for
-      # a synchronous token then stops like the others.
-      if 'sync_token_q' not in e.message:
-        raise
-      stop_hook.stopped_by_job = True
-      signal_name = None
     except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError,
             tf.errors.AbortedError, tf.errors.CancelledError,
             tf.errors.NotFoundError) as e:
@@ -824,7 +828,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
               e.message.split('\n')[0]))
     finally:
       stop_hook.close()
-      _finish(server, config, finish, task)
+      _finish(server, config, finish, task, cluster)
     if error:
       raise error
     if signal_name:
@@ -836,26 +840,38 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     _say(task, 'done at global step %d.' % (logger.step + 1))
 
 
-def _finish(server, config, finish_ops, task):
-  """Runs a worker's way-out ops, each bounded; a lost ps is no error here.
+def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
+  """Runs a worker's way-out ops, bounded; a lost ps is no error here.
 
   The token queue is closed once the chief has ended, so releasing tokens
-  may fail; only the done tokens matter to the ps tasks.
+  may fail; only the done tokens matter to the ps tasks. Creating a session
+  waits for every ps task without a bound, hence the thread.
   """
-  failed = None
-  try:
-    with tf.Session(server.target, config=config) as sess:
-      for op in finish_ops:
-        try:
-          sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
-        except tf.errors.OpError as e:
-          if 'done_queue' in op.name:
-            failed = e
-  except tf.errors.OpError as e:
-    failed = e
-  if failed is not None:
-    _say(task, 'could not tell every ps task it stopped (%s)'
-         % failed.message.split('\n')[0])
+  failed = []
+
+  def run():
+    try:
+      # The graph explicitly: another thread has its own default graph.
+      with tf.Session(server.target, graph=finish_ops[0].graph,
+                      config=config) as sess:
+        for op in finish_ops:
+          try:
+            sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
+          except tf.errors.OpError as e:
+            if 'done_queue' in op.name:
+              failed.append(e.message.split('\n')[0])
+    except tf.errors.OpError as e:
+      failed.append(e.message.split('\n')[0])
+
+  thread = threading.Thread(target=run, daemon=True)
+  thread.start()
+  thread.join(timeout_secs)
+  if thread.is_alive():
+    lost = unreachable({'ps': cluster['ps'], 'worker': []})
+    failed.append('not answering: %s' % ', '.join(lost) if lost else
+                  'no answer in %d s' % timeout_secs)
+  if failed:
+    _say(task, 'could not tell every ps task it stopped (%s)' % failed[0])
 
 
 def start_server(cluster, job_name, task_index):

@@ -416,3 +416,160 @@ def test_one_sync_step_of_two_workers_equals_one_step_on_all_images(
   assert not np.allclose(
       expected['local3/weights/ExponentialMovingAverage'],
       initial['local3/weights/ExponentialMovingAverage'])
+
+
+# ---------------------------------------------------------------------------
+# Faults, each with real processes
+
+
+def _fault_args(data_dir, train_dir, *more):
+  return ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
+          '--batch_size=16', '--log_frequency=10', '--max_steps=100000',
+          '--save_checkpoint_steps=20'] + list(more)
+
+
+def _last_step(task):
+  steps = [int(m.group(1)) for m in LOG_LINE.finditer(''.join(task.output))]
+  return max(steps) if steps else -1
+
+
+def _wait_for_step(task, step, timeout):
+  deadline = time.time() + timeout
+  while _last_step(task) < step:
+    if time.time() > deadline or task.poll() is not None:
+      raise AssertionError('%s: no step %d in %d s:\n%s' % (
+          task.name, step, timeout, ''.join(task.output)[-5000:]))
+    time.sleep(0.2)
+  return _last_step(task)
+
+
+def _error_line(task):
+  lines = [l for l in task.output if 'cifar10_distributed_train: error:' in l]
+  assert len(lines) == 1, ''.join(task.output)[-5000:]
+  return lines[0].rstrip('\n')
+
+
+def test_killed_worker_without_backups_stops_the_chief_naming_it(
+    synthetic_data_dir, tmp_path):
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = _fault_args(synthetic_data_dir, str(tmp_path / 'train'),
+                     '--operation_timeout_secs=5')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    _start(tasks, 'ps', 0, cluster, args, out)
+    chief = _start(tasks, 'worker', 0, cluster, args, out)
+    worker = _start(tasks, 'worker', 1, cluster, args, out)
+    _wait_for_step(chief, 20, 120)
+    worker.signal(signal.SIGKILL)
+    killed = time.time()
+    assert chief.wait(60) == 1, out.text[-5000:]
+    # The step timeout (5 s), and the time to name what is missing.
+    assert time.time() - killed < 30
+  assert re.match(
+      r'^cifar10_distributed_train: error: worker 0 \(chief\): stopped at '
+      r'global step \d+: not answering: worker 1 \(%s\) \(' % re.escape(
+          cluster['worker'][1]), _error_line(chief)), _error_line(chief)
+  assert 'Traceback' not in ''.join(chief.output)
+
+
+def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
+    synthetic_data_dir, tmp_path):
+  """--replicas_to_aggregate=1 of 2: losing worker 1 does not stop the job;
+  restarted, it rejoins; SIGTERM to the chief stops every task cleanly."""
+  train_dir = str(tmp_path / 'train')
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = _fault_args(synthetic_data_dir, train_dir,
+                     '--operation_timeout_secs=10',
+                     '--replicas_to_aggregate=1')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps = _start(tasks, 'ps', 0, cluster, args, out)
+    chief = _start(tasks, 'worker', 0, cluster, args, out)
+    worker = _start(tasks, 'worker', 1, cluster, args, out)
+    _wait_for_step(worker, 10, 120)
+    worker.signal(signal.SIGKILL)
+    worker.wait(10)
+    step = _wait_for_step(chief, _last_step(chief) + 30, 60)
+    again = _start(tasks, 'worker', 1, cluster, args, out)
+    _wait_for_line(again, 'worker 1: training', 90)
+    _wait_for_step(again, step + 10, 90)
+    chief.signal(signal.SIGTERM)
+    for task in (chief, again, ps):
+      assert task.wait(60) == 0, out.text[-5000:]
+  chief_out = ''.join(chief.output)
+  final = _global_step(train_dir)
+  assert final > step
+  assert ('SIGTERM received: stopped after step %d and saved the checkpoint '
+          'at global step %d' % (final - 1, final)) in chief_out, chief_out[
+              -3000:]
+  assert 'worker 1: stopped after step' in ''.join(again.output)
+  assert 'ps 0: every worker finished; exiting.' in ''.join(ps.output)
+
+
+def test_killed_ps_stops_the_workers_and_the_job_resumes(
+    synthetic_data_dir, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = _fault_args(synthetic_data_dir, train_dir,
+                     '--operation_timeout_secs=5')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps = _start(tasks, 'ps', 0, cluster, args, out)
+    chief = _start(tasks, 'worker', 0, cluster, args, out)
+    worker = _start(tasks, 'worker', 1, cluster, args, out)
+    _wait_for_step(chief, 30, 120)
+    ps.signal(signal.SIGKILL)
+    killed = time.time()
+    for task in (chief, worker):
+      assert task.wait(60) == 1, out.text[-5000:]
+    assert time.time() - killed < 40
+  for task in (chief, worker):
+    assert ('not answering: ps 0 (%s)' % cluster['ps'][0]) in _error_line(
+        task)
+  saved = _global_step(train_dir)
+  assert saved >= 20
+
+  # The job restarted: the chief resumes from its last checkpoint.
+  status, tasks = cifar10_cluster.run_cluster(
+      1, 2, _fault_args(synthetic_data_dir, train_dir)[:-2] + [
+          '--max_steps=%d' % (saved + 20)], out=Output(), err=Output(),
+      env=script_env())
+  assert status == 0, ''.join(tasks[1].output)[-5000:]
+  steps = [int(m.group(1)) for m in LOG_LINE.finditer(''.join(
+      tasks[1].output))]
+  assert steps and min(steps) >= saved
+  assert _global_step(train_dir) == saved + 20
+
+
+def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
+    synthetic_data_dir, tmp_path):
+  """The restarted chief restores its checkpoint; the synchronous worker that
+  waited carries on; SIGTERM to that worker stops the job with a final
+  checkpoint from the chief."""
+  train_dir = str(tmp_path / 'train')
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = _fault_args(synthetic_data_dir, train_dir,
+                     '--operation_timeout_secs=60')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps = _start(tasks, 'ps', 0, cluster, args, out)
+    chief = _start(tasks, 'worker', 0, cluster, args, out)
+    worker = _start(tasks, 'worker', 1, cluster, args, out)
+    _wait_for_step(chief, 30, 120)
+    chief.signal(signal.SIGKILL)
+    chief.wait(10)
+    saved = _global_step(train_dir)
+    before = _last_step(worker)
+    chief = _start(tasks, 'worker', 0, cluster, args, out)
+    _wait_for_step(chief, saved + 10, 90)
+    assert min(int(m.group(1)) for m in LOG_LINE.finditer(
+        ''.join(chief.output))) >= saved
+    # The worker carries on in the restarted job.
+    _wait_for_step(worker, before + 20, 60)
+    worker.signal(signal.SIGTERM)
+    for task in (worker, chief, ps):
+      assert task.wait(60) == 0, out.text[-5000:]
+  assert 'worker 1: SIGTERM received: stopped the job after step' in ''.join(
+      worker.output)
+  assert 'worker 0 (chief): stopped after step' in ''.join(chief.output)
+  assert _global_step(train_dir) > saved + 10
