@@ -32,9 +32,11 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import contextlib
 import ctypes
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -44,6 +46,7 @@ import time
 
 from absl import app
 from absl import flags
+import numpy as np
 
 FLAGS = flags.FLAGS
 
@@ -242,6 +245,182 @@ def run_cluster(num_ps, num_workers, args, host='127.0.0.1', grace_secs=30,
     t.join_output()
   status = chief.poll()
   return (1 if status is None or status < 0 else status), tasks
+
+
+@contextlib.contextmanager
+def veth_namespaces():
+  """Two network namespaces joined by a veth pair, where the machine allows.
+
+  The tasks in them talk over real addresses and a (virtual) link, not
+  loopback, and the link counts the bytes they exchange.
+
+  Yields:
+    (prefix_a, prefix_b, address_a, address_b, counters): argv prefixes
+    running a command in each namespace, their addresses, and a function
+    returning the bytes sent plus received so far on side a. Without root or
+    `ip netns`: empty prefixes, 127.0.0.1 and None.
+  """
+  tag = os.getpid() % 250 + 1
+  names = ['c10a%d' % tag, 'c10b%d' % tag]
+  veth = ['c10va%d' % tag, 'c10vb%d' % tag]
+  subnet = '10.231.%d.' % tag
+
+  def ip(*args):
+    return subprocess.run(['ip'] + list(args), capture_output=True,
+                          text=True, timeout=30, check=False)
+
+  made = []
+  try:
+    try:
+      usable = ip('netns', 'add', names[0]).returncode == 0
+    except OSError:
+      usable = False
+    if not usable:
+      yield [], [], '127.0.0.1', '127.0.0.1', None
+      return
+    made.append(names[0])
+    steps = [('netns', 'add', names[1]),
+             ('link', 'add', veth[0], 'type', 'veth', 'peer', 'name',
+              veth[1]),
+             ('link', 'set', veth[0], 'netns', names[0]),
+             ('link', 'set', veth[1], 'netns', names[1])]
+    for i, name in enumerate(names):
+      steps += [('-n', name, 'addr', 'add', '%s%d/24' % (subnet, i + 1),
+                 'dev', veth[i]),
+                ('-n', name, 'link', 'set', veth[i], 'up'),
+                ('-n', name, 'link', 'set', 'lo', 'up')]
+    for step in steps:
+      proc = ip(*step)
+      if step[:2] == ('netns', 'add') and proc.returncode == 0:
+        made.append(step[2])
+      if proc.returncode:
+        raise RuntimeError('ip %s: %s' % (' '.join(step),
+                                          proc.stderr.strip()))
+
+    def counters():
+      proc = subprocess.run(
+          ['ip', 'netns', 'exec', names[0], 'cat',
+           '/sys/class/net/%s/statistics/rx_bytes' % veth[0],
+           '/sys/class/net/%s/statistics/tx_bytes' % veth[0]],
+          capture_output=True, text=True, timeout=30, check=True)
+      return sum(int(v) for v in proc.stdout.split())
+
+    yield (['ip', 'netns', 'exec', names[0]],
+           ['ip', 'netns', 'exec', names[1]], subnet + '1', subnet + '2',
+           counters)
+  finally:
+    for name in made:
+      ip('netns', 'del', name)
+
+
+def _rates(text, pattern):
+  return [float(m.group(1)) for m in re.finditer(pattern, text, re.M)]
+
+
+SINGLE_RATE = (r'^\S+ \S+: step \d+, loss = [\d.]+ \(([\d.]+) '
+               r'examples/sec')
+JOB_RATE = r'^\S+ \S+: job: step \d+, ([\d.]+) examples/sec in all'
+
+
+def measure(data_dir, work_dir, steps=120, batch_size=128, rounds=2,
+            log_frequency=20, out=sys.stdout):
+  """Measures the distributed trainer against the single-device one.
+
+  Configurations, run in turn `rounds` times (alternating, so that a noisy
+  shared machine disturbs each about equally): cifar10_train; 1 ps + 1
+  worker; 2 workers synchronous; 2 workers asynchronous. Each rate is the
+  median over a run's log intervals but the first (start-up), in images
+  per second of the whole job. Then, with the ps in its own network
+  namespace where the machine allows, the bytes on its link per global step
+  of 1 ps + 1 worker (TCP/IP included).
+
+  Args:
+    data_dir: --data_dir of the runs.
+    work_dir: where the runs' train dirs go (made fresh per run).
+    steps: --max_steps of each run.
+    batch_size: --batch_size (per worker).
+    rounds: times each configuration runs.
+    log_frequency: --log_frequency.
+    out: where to print progress and results.
+
+  Returns:
+    dict: 'rates' {config: [images/s per round]}, and 'bytes_per_step'
+    (None without network namespaces).
+  """
+  common = ['--data_dir=' + data_dir, '--batch_size=%d' % batch_size,
+            '--max_steps=%d' % steps, '--log_frequency=%d' % log_frequency]
+  configs = [('single', None, None, []), ('1ps+1worker', 1, 1, []),
+             ('2 workers sync', 1, 2, []),
+             ('2 workers async', 1, 2, ['--nosync_replicas'])]
+  rates = {name: [] for name, _, _, _ in configs}
+  for r in range(rounds):
+    for name, num_ps, num_workers, more in configs:
+      train_dir = os.path.join(work_dir, 'measure-%d-%s' % (
+          r, re.sub(r'\W+', '_', name)))
+      args = common + more + ['--train_dir=' + train_dir]
+      if num_ps is None:
+        proc = subprocess.run(
+            [sys.executable, '-m', 'cifar10.cifar10_train'] + args,
+            capture_output=True, text=True, timeout=3600, check=False)
+        values = _rates(proc.stdout, SINGLE_RATE)
+      else:
+        sink = _Sink()
+        status, tasks = run_cluster(num_ps, num_workers, args, out=sink,
+                                    err=_Sink())
+        values = _rates(''.join(tasks[num_ps].output), JOB_RATE)
+      rate = float(np.median(values[1:])) if len(values) > 1 else None
+      rates[name].append(rate)
+      out.write('round %d, %s: %s images/s\n' % (
+          r + 1, name, 'n/a' if rate is None else '%.1f' % rate))
+      out.flush()
+
+  bytes_per_step = None
+  with veth_namespaces() as (ps_prefix, worker_prefix, ps_host, worker_host,
+                             counters):
+    if counters is not None:
+      cluster = {'ps': ['%s:2222' % ps_host],
+                 'worker': ['%s:2222' % worker_host]}
+      args = common + ['--train_dir=' + os.path.join(work_dir,
+                                                     'measure-bytes')]
+      trainer = [sys.executable, '-m', TRAINER]
+      tasks = [Task('ps', 0, cluster, args, out=_Sink(), err=_Sink(),
+                    command=ps_prefix + trainer),
+               Task('worker', 0, cluster, args, out=_Sink(), err=_Sink(),
+                    command=worker_prefix + trainer)]
+      try:
+        first = _wait_for_step(tasks[1], 2 * log_frequency)
+        before = counters()
+        last = _wait_for_step(tasks[1], steps - log_frequency)
+        bytes_per_step = (counters() - before) / float(last - first)
+      finally:
+        stop_all(tasks, 30)
+      out.write('1 ps + 1 worker: %.0f bytes on the ps link per step\n'
+                % bytes_per_step)
+  return {'rates': rates, 'bytes_per_step': bytes_per_step}
+
+
+class _Sink(object):
+
+  def write(self, text):
+    pass
+
+  def flush(self):
+    pass
+
+
+def _wait_for_step(task, step, timeout=600):
+  """The first global step >= `step` the task logs (from its JOB_RATE line
+  or log line), waiting for it."""
+  deadline = time.time() + timeout
+  while time.time() < deadline:
+    for line in list(task.output):
+      m = re.search(r': (?:job: )?step (\d+),', line)
+      if m and int(m.group(1)) >= step:
+        return int(m.group(1))
+    if task.poll() is not None:
+      break
+    time.sleep(0.05)
+  raise RuntimeError('%s did not reach step %d' % (task.name, step))
 
 
 def main(argv):

@@ -579,58 +579,13 @@ def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
 # Across network namespaces
 
 
-@contextlib.contextmanager
-def _namespaces():
-  """Two network namespaces joined by a veth pair, if this machine allows.
-
-  Yields:
-    (ps_prefix, worker_prefix, ps_address, worker_address): argv prefixes
-    running a command in each namespace and their addresses; or empty
-    prefixes and 127.0.0.1 where namespaces cannot be made (not root, no
-    `ip netns`).
-  """
-  tag = os.getpid() % 250 + 1
-  names = ['c10ps%d' % tag, 'c10w%d' % tag]
-  subnet = '10.231.%d.' % tag
-
-  def ip(*args):
-    return subprocess.run(['ip'] + list(args), capture_output=True,
-                          text=True, timeout=30)
-
-  made = []
-  try:
-    if shutil.which('ip') is None or ip('netns', 'add', names[0]).returncode:
-      yield [], [], '127.0.0.1', '127.0.0.1'
-      return
-    made.append(names[0])
-    assert ip('netns', 'add', names[1]).returncode == 0
-    made.append(names[1])
-    veth = ['c10a%d' % tag, 'c10b%d' % tag]
-    steps = [('link', 'add', veth[0], 'type', 'veth', 'peer', 'name', veth[1]),
-             ('link', 'set', veth[0], 'netns', names[0]),
-             ('link', 'set', veth[1], 'netns', names[1])]
-    for i, name in enumerate(names):
-      steps += [('-n', name, 'addr', 'add', '%s%d/24' % (subnet, i + 1),
-                 'dev', veth[i]),
-                ('-n', name, 'link', 'set', veth[i], 'up'),
-                ('-n', name, 'link', 'set', 'lo', 'up')]
-    for step in steps:
-      proc = ip(*step)
-      assert proc.returncode == 0, (step, proc.stderr)
-    yield (['ip', 'netns', 'exec', names[0]], ['ip', 'netns', 'exec',
-                                                names[1]],
-           subnet + '1', subnet + '2')
-  finally:
-    for name in made:
-      ip('netns', 'del', name)
-
-
 def test_ps_and_workers_in_separate_network_namespaces(synthetic_data_dir,
                                                        tmp_path):
   train_dir = str(tmp_path / 'train')
   args = _trainer_args(synthetic_data_dir, train_dir, '--max_steps=40')
   out = Output()
-  with _namespaces() as (ps_prefix, worker_prefix, ps_host, worker_host):
+  with cifar10_cluster.veth_namespaces() as (ps_prefix, worker_prefix,
+                                              ps_host, worker_host, _):
     if ps_prefix:
       cluster = {'ps': ['%s:2222' % ps_host],
                  'worker': ['%s:2222' % worker_host,
