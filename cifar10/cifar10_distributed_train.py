@@ -589,7 +589,7 @@ class JobStopHook(tf.train.SessionRunHook):
 
   def _watch(self):
     # A step waiting that long would have raised DeadlineExceeded by now.
-    limit = self._timeout + 10
+    limit = self._timeout + 5
     while not self._done.wait(1.0):
       if time.time() - self._last > limit:
         lost = unreachable(self._cluster)
