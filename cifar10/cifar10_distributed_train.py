@@ -553,8 +553,11 @@ class JobStopHook(tf.train.SessionRunHook):
   TensorFlow), it names the tasks that do not answer and ends the process.
   """
 
-  def __init__(self, stop_requested, task, cluster, timeout_secs):
+  def __init__(self, stop_requested, task, cluster, timeout_secs, step=None,
+               max_steps=None):
     self._stop_requested = stop_requested
+    self._step = step
+    self._max_steps = max_steps
     self._task = task
     self._cluster = cluster
     self._timeout = timeout_secs
@@ -571,10 +574,18 @@ class JobStopHook(tf.train.SessionRunHook):
 
   def before_run(self, run_context):
     return tf.train.SessionRunArgs(
-        [], options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
+        [] if self._step is None else self._step,
+        options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
 
   def after_run(self, run_context, run_values):
     self._last = time.time()
+    # The global step after this worker's update: StopAtStepHook's estimate
+    # (the step read at some point of the run, plus one) lags behind when
+    # other workers update meanwhile, which asynchronous training would
+    # overshoot --max_steps by.
+    if self._max_steps is not None and run_values.results >= self._max_steps:
+      run_context.request_stop()
+      return
     # A run of its own: the value read by the step itself could predate a
     # stop requested while that step waited.
     if run_context.session.run(self._stop_requested):
@@ -803,7 +814,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         batch_size * (replicas_to_aggregate if sync_replicas else 1),
         is_chief)
     stop_hook = JobStopHook(control.stop_requested, task, cluster,
-                            operation_timeout_secs)
+                            operation_timeout_secs, step, max_steps)
     error = None
     try:
       signal_name = cifar10_train.run_training(

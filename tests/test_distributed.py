@@ -319,12 +319,18 @@ def test_async_through_flags(synthetic_data_dir, tmp_path):
            '--worker_hosts=' + ','.join(cluster['worker'])]
   out = Output()
   with tasks_killed_at_exit() as tasks:
-    for job, index in (('ps', 0), ('worker', 0), ('worker', 1)):
+    # The workers first: they wait for the ps task, and say so.
+    for job, index in (('worker', 0), ('worker', 1), ('ps', 0)):
       _start(tasks, job, index, cluster, hosts + [
           '--job_name=' + job, '--task_index=%d' % index,
           '--nosync_replicas'] + _trainer_args(
               synthetic_data_dir, train_dir, '--max_steps=100'), out,
              set_tf_config=False)
+      if job == 'worker':
+        _wait_for_line(tasks[-1], 'worker %d%s: waiting for the ps tasks '
+                       r'\(%s\)' % (index, ' \\(chief\\)' if index == 0
+                                     else '', re.escape(cluster['ps'][0])),
+                       120)
     for task in tasks:
       assert task.wait(180) == 0, out.text[-5000:]
   assert 'worker 1: training (asynchronous, 2 workers, 16 images per ' \
