@@ -846,8 +846,9 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
       _say(task, '%s received: stopped the job after step %d.' % (
           signal_name, logger.step))
     elif stop_hook.stopped_by_job:
-      _say(task, 'stopped after step %d: another task stopped the job.'
-           % logger.step)
+      _say(task, 'stopped after step %d: another task stopped the job.%s' % (
+          logger.step, ' Saved the checkpoint at global step %d in %s.' % (
+              logger.step + 1, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
 
 

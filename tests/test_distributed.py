@@ -585,10 +585,12 @@ def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
 # Across network namespaces
 
 
-def test_ps_and_workers_in_separate_network_namespaces(synthetic_data_dir,
-                                                       tmp_path):
+def test_ps_and_workers_in_separate_network_namespaces_then_sigterm_to_ps(
+    synthetic_data_dir, tmp_path):
+  """Real addresses over a virtual link; SIGTERM to the ps task stops the
+  job cleanly, with a final checkpoint from the chief."""
   train_dir = str(tmp_path / 'train')
-  args = _trainer_args(synthetic_data_dir, train_dir, '--max_steps=40')
+  args = _trainer_args(synthetic_data_dir, train_dir, '--max_steps=100000')
   out = Output()
   with cifar10_cluster.veth_namespaces() as (ps_prefix, worker_prefix,
                                               ps_host, worker_host, _):
@@ -600,11 +602,20 @@ def test_ps_and_workers_in_separate_network_namespaces(synthetic_data_dir,
       cluster = cifar10_cluster.cluster_spec(1, 2)
     trainer = [sys.executable, '-m', cifar10_cluster.TRAINER]
     with tasks_killed_at_exit() as tasks:
-      _start(tasks, 'ps', 0, cluster, args, out, command=ps_prefix + trainer)
+      ps = _start(tasks, 'ps', 0, cluster, args, out,
+                  command=ps_prefix + trainer)
       for i in range(2):
         _start(tasks, 'worker', i, cluster, args, out,
                command=worker_prefix + trainer)
+      _wait_for_step(tasks[1], 20, 120)
+      ps.signal(signal.SIGTERM)
       for task in tasks:
-        assert task.wait(180) == 0, out.text[-5000:]
-  assert _global_step(train_dir) == 40
+        assert task.wait(60) == 0, out.text[-5000:]
   assert 'ps 0: serving %s for 2 workers' % cluster['ps'][0] in out.text
+  assert 'ps 0: SIGTERM received: asking the workers to stop' in out.text
+  final = _global_step(train_dir)
+  assert final > 20
+  assert ('worker 0 (chief): stopped after step %d: another task stopped the '
+          'job. Saved the checkpoint at global step %d in %s.' % (
+              final - 1, final, train_dir)) in out.text, out.text[-3000:]
+  assert 'ps 0: every worker finished; exiting.' in out.text
