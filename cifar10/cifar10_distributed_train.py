@@ -538,9 +538,13 @@ class JobControl(object):
     """
     ops = [self.stop_queue.enqueue(task_index)]
     if token_queue is not None:
-      ops.append(token_queue.enqueue_many(
-          [tf.fill([self.num_workers], global_step.read_value())]))
+      ops.append(self.release_op(token_queue, global_step))
     return ops + [q.enqueue(task_index) for q in self.done_queues]
+
+  def release_op(self, token_queue, global_step):
+    """Op giving every worker a synchronous token for the current step."""
+    return token_queue.enqueue_many(
+        [tf.fill([self.num_workers], global_step.read_value())])
 
 
 class JobStopHook(tf.train.SessionRunHook):
@@ -554,8 +558,11 @@ class JobStopHook(tf.train.SessionRunHook):
   """
 
   def __init__(self, stop_requested, task, cluster, timeout_secs, step=None,
-               max_steps=None):
+               max_steps=None, release=None, global_step=None):
     self._stop_requested = stop_requested
+    self._release = release
+    self._global_step = global_step
+    self._sessions = 0
     self._step = step
     self._max_steps = max_steps
     self._task = task
@@ -568,6 +575,16 @@ class JobStopHook(tf.train.SessionRunHook):
 
   def after_create_session(self, session, coord):
     self._last = time.time()
+    # A chief restarted in a running synchronous job, or recreating its
+    # session (after an aborted step), restores an earlier step: workers
+    # may be waiting for a token of a step that will not be finished, with
+    # their gradients dropped or taken. Tokens for the restored step set
+    # them going again. (Not at a job's first start: then every worker's
+    # first gradient counts.)
+    self._sessions += 1
+    if self._release is not None and (
+        self._sessions > 1 or session.run(self._global_step) > 0):
+      session.run(self._release)
     if self._watchdog is None:
       self._watchdog = threading.Thread(target=self._watch, daemon=True)
       self._watchdog.start()
@@ -813,8 +830,11 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         loss, step, log_frequency, batch_size,
         batch_size * (replicas_to_aggregate if sync_replicas else 1),
         is_chief)
-    stop_hook = JobStopHook(control.stop_requested, task, cluster,
-                            operation_timeout_secs, step, max_steps)
+    stop_hook = JobStopHook(
+        control.stop_requested, task, cluster, operation_timeout_secs, step,
+        max_steps, release=control.release_op(token_queue, global_step)
+        if is_chief and token_queue is not None else None,
+        global_step=global_step)
     error = None
     try:
       signal_name = cifar10_train.run_training(
