@@ -95,7 +95,9 @@ def _die_with_parent():
   # Linux: the task gets SIGTERM if this launcher dies, even by SIGKILL, so no
   # task outlives it.
   try:
-    ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    pr_set_pdeathsig = 1
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(pr_set_pdeathsig,
+                                                    signal.SIGTERM)
   except (OSError, AttributeError):
     pass
 

@@ -13,7 +13,7 @@
 # limitations under the License.
 # ==============================================================================
 
-"""A binary to train CIFAR-10 on several machines: parameter servers and workers.
+"""A binary to train CIFAR-10 on several machines: ps tasks and workers.
 
 Between-graph replication on TensorFlow's own cluster runtime (gRPC): every
 task runs this script. The `ps` tasks hold the variables; each `worker` task

@@ -363,7 +363,8 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 tf.disable_v2_behavior()
 from cifar10 import cifar10_distributed_train as dist
-cluster, job, index = dist.resolve_cluster('', 0, '', '', os.environ['TF_CONFIG'])
+cluster, job, index = dist.resolve_cluster('', 0, '', '',
+                                           os.environ['TF_CONFIG'])
 server = dist.start_server(cluster, job, index)
 if job == 'ps':
   dist.run_ps(server, cluster, index)
