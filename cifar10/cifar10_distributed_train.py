@@ -856,7 +856,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
               ('not answering: %s' % ', '.join(lost)) if lost else
               'no answer within --operation_timeout_secs=%d from a task '
               'that is up' % operation_timeout_secs,
-              e.message.split('\n')[0]))
+              _gist(e.message)))
     finally:
       stop_hook.close()
       _finish(server, config, finish, task, cluster)
@@ -870,6 +870,15 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
           logger.step, ' Saved the checkpoint at global step %d in %s.' % (
               logger.step + 1, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
+
+
+def _gist(message):
+  """The line of a TensorFlow error message that says what happened."""
+  noise = ('Graph execution error', 'Detected at node', 'File ', 'Node:',
+           '[[', 'From /job', 'Additional GRPC', ':UNKNOWN', 'defined at')
+  lines = [l.strip() for l in message.split('\n') if l.strip()]
+  useful = [l for l in lines if not l.startswith(noise)]
+  return (useful or lines or ['no message'])[0]
 
 
 def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
@@ -891,9 +900,9 @@ def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
             sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
           except tf.errors.OpError as e:
             if 'done_queue' in op.name:
-              failed.append(e.message.split('\n')[0])
+              failed.append(_gist(e.message))
     except tf.errors.OpError as e:
-      failed.append(e.message.split('\n')[0])
+      failed.append(_gist(e.message))
 
   thread = threading.Thread(target=run, daemon=True)
   thread.start()

@@ -483,7 +483,8 @@ def test_killed_worker_without_backups_stops_the_chief_naming_it(
     assert time.time() - killed < 30
   assert re.match(
       r'^cifar10_distributed_train: error: worker 0 \(chief\): stopped at '
-      r'global step \d+: not answering: worker 1 \(%s\) \(' % re.escape(
+      r'global step \d+: not answering: worker 1 \(%s\) \(Operation timed '
+      r'out\.\)$' % re.escape(
           cluster['worker'][1]), _error_line(chief)), _error_line(chief)
   assert 'Traceback' not in ''.join(chief.output)
 
