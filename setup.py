@@ -39,6 +39,9 @@ setuptools.setup(
             'cifar10_synthetic = cifar10.cifar10_synthetic:run',
             'cifar10_benchmark = cifar10.cifar10_benchmark:run',
             'cifar10_predict = cifar10.cifar10_predict:run',
+            'cifar10_distributed_train = '
+            'cifar10.cifar10_distributed_train:run',
+            'cifar10_cluster = cifar10.cifar10_cluster:run',
         ],
     },
 )

@@ -16,7 +16,8 @@
 
 Modules: cifar10_input (reading and preprocessing), cifar10 (the model:
 inference, loss, train), and the scripts cifar10_train, cifar10_eval,
-cifar10_multi_gpu_train, cifar10_synthetic and cifar10_benchmark.
+cifar10_multi_gpu_train, cifar10_distributed_train (with its one-machine
+launcher cifar10_cluster), cifar10_synthetic and cifar10_benchmark.
 """
 
 import os as _os

@@ -869,13 +869,29 @@ def optimizer(lr, mixed_precision=None):
   return opt
 
 
-def apply_gradients(opt, grads, global_step):
+def moving_averages(global_step):
+  """The moving averages of the weights, which cifar10_eval.py evaluates.
+
+  Args:
+    global_step: Integer Variable; its value after the update sets the decay
+      (num_updates), as in the tutorial.
+
+  Returns:
+    tf.train.ExponentialMovingAverage with MOVING_AVERAGE_DECAY.
+  """
+  return tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
+
+
+def apply_gradients(opt, grads, global_step, update_averages=True):
   """Applies gradients, then updates the moving averages of the variables.
 
   Args:
     opt: the tf.train.Optimizer.
     grads: list of (gradient, variable) pairs.
     global_step: Integer Variable, incremented by the update.
+    update_averages: False when `opt` updates the moving_averages() itself
+      (a tf.train.SyncReplicasOptimizer given them as variable_averages,
+      which updates them once per global step).
 
   Returns:
     train_op: op that runs after both the gradient step and the update of the
@@ -896,8 +912,10 @@ def apply_gradients(opt, grads, global_step):
 
   # Track the moving averages of all trainable variables. They are updated
   # after the step, so that they average the weights the step produced.
-  variable_averages = tf.train.ExponentialMovingAverage(
-      MOVING_AVERAGE_DECAY, global_step)
+  if not update_averages:
+    with tf.control_dependencies([apply_gradient_op]):
+      return tf.no_op(name='train')
+  variable_averages = moving_averages(global_step)
   with tf.control_dependencies([apply_gradient_op]):
     variables_averages_op = variable_averages.apply(tf.trainable_variables())
 

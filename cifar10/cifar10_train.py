@@ -313,33 +313,41 @@ def _check_not_finished(checkpoint, max_steps, train_dir):
             train_dir, checkpoint.step, max_steps))
 
 
-def _restorer(checkpoint, sharded=True):
-  """Scaffold init_fn restoring `checkpoint` into the graph's variables.
+def _restorer(train_dir, checkpoint, sharded=True):
+  """Scaffold init_fn restoring the newest checkpoint of train_dir.
 
-  Checkpoints of the 2018 original lack three loss averages (see
-  cifar10_checkpoint.restore_plan): those start from their initial value.
+  It runs each time the session is created: at the start, and again when
+  TensorFlow recreates it (a lost parameter server, in distributed
+  training). It then looks again for the newest checkpoint that reads, so a
+  recreated session continues from the last save, never from where the
+  process started. Checkpoints of the 2018 original lack three loss
+  averages (see cifar10_checkpoint.restore_plan): those start from their
+  initial value.
 
   Args:
-    checkpoint: cifar10_checkpoint.Checkpoint, or None.
+    train_dir: str, the directory of the checkpoints.
+    checkpoint: cifar10_checkpoint.Checkpoint found at the start, or None.
     sharded: restore each device's variables on that device.
 
   Returns:
-    function(scaffold, session), or None when there is nothing to restore.
+    function(scaffold, session).
   """
-  if checkpoint is None:
-    return None
-  restore, fresh = cifar10_checkpoint.restore_plan(
-      checkpoint.path, {v.op.name: v for v in tf.global_variables()})
-  if fresh:
-    print('%s has no %s (checkpoints of the 2018 original scripts do not): '
-          'these moving averages of loss terms, for TensorBoard only, start '
-          'afresh.' % (checkpoint.path, ', '.join(fresh)))
-  saver = tf.train.Saver(restore, sharded=sharded)
+  variables = {v.op.name: v for v in tf.global_variables()}
+  if checkpoint is not None:
+    variables, fresh = cifar10_checkpoint.restore_plan(checkpoint.path,
+                                                       variables)
+    if fresh:
+      print('%s has no %s (checkpoints of the 2018 original scripts do '
+            'not): these moving averages of loss terms, for TensorBoard only, '
+            'start afresh.' % (checkpoint.path, ', '.join(fresh)))
+  saver = tf.train.Saver(variables, sharded=sharded)
 
   def init_fn(scaffold, session):  # pylint: disable=unused-argument
-    cifar10_checkpoint.restore(session, saver, checkpoint.path)
-    print('Resuming from %s (global step %d).' % (checkpoint.path,
-                                                  checkpoint.step))
+    newest = cifar10_checkpoint.newest_readable(train_dir)[0]
+    if newest is None:
+      return  # Nothing saved yet: the initial values.
+    cifar10_checkpoint.restore(session, saver, newest.path)
+    print('Resuming from %s (global step %d).' % (newest.path, newest.step))
     sys.stdout.flush()
   return init_fn
 
@@ -399,8 +407,10 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
   saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
                          max_to_keep=None)
-  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint,
-                                                               sharded_saver))
+  scaffold = tf.train.Scaffold(
+      saver=saver,
+      init_fn=_restorer(train_dir, checkpoint, sharded_saver)
+      if is_chief else None)
   writer = cifar10_app.event_writer(train_dir) if is_chief else None
   stopper = StopOnSignalHook()
   stopper.install()
@@ -479,7 +489,8 @@ def check_dir_flags(train_dir, data_dir):
   cifar10_dirs.check_apart('train_dir', train_dir, 'data_dir', data_dir)
 
 
-def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
+def own_train_dir(train_dir, data_dir, max_steps, fresh_start,
+                  stop_if_finished=True):
   """Checks the directory flags and takes --train_dir for this process.
 
   Everything here happens before any data is read or written: the flags are
@@ -491,6 +502,8 @@ def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
     data_dir: str, --data_dir.
     max_steps: int, --max_steps.
     fresh_start: bool, --fresh_start.
+    stop_if_finished: say so and return None if train_dir is already at
+      max_steps (False: run_training raises FinishedError then).
 
   Returns:
     cifar10_dirs.DirLock held on train_dir; None if its checkpoint is
@@ -510,9 +523,10 @@ def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
       lock.release()
       lock = cifar10_dirs.DirLock.acquire(train_dir, 'train_dir')
       print('--fresh_start: moved %s to %s' % (train_dir, backup))
+  checkpoint = cifar10_checkpoint.recover(train_dir)
   try:
-    _check_not_finished(cifar10_checkpoint.recover(train_dir), max_steps,
-                        train_dir)
+    if stop_if_finished:
+      _check_not_finished(checkpoint, max_steps, train_dir)
   except FinishedError as e:
     print(e)
     lock.release()

@@ -1,0 +1,974 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""A binary to train CIFAR-10 on several machines: ps tasks and workers.
+
+Between-graph replication on TensorFlow's own cluster runtime (gRPC): every
+task runs this script. The `ps` tasks hold the variables; each `worker` task
+builds the whole model, reads its own batches and pushes its gradients to the
+ps tasks. Worker 0, the chief, initialises or restores the model and writes
+checkpoints and summaries to --train_dir with the variable names of the other
+trainers, so cifar10_eval.py evaluates them and cifar10_train.py or
+cifar10_multi_gpu_train.py resume them (and the other way round).
+
+Name the cluster either with TensorFlow 1's flags
+
+  --job_name=ps|worker --task_index=N --ps_hosts=h:p,... --worker_hosts=h:p,...
+
+or with the TF_CONFIG environment variable,
+
+  {"cluster": {"ps": ["h:p"], "worker": ["h:p", "h:p"]},
+   "task": {"type": "worker", "index": 0}}
+
+where a "chief" job, if present, is worker 0. `python -m cifar10.cifar10_cluster
+--ps=1 --workers=2 -- <flags of this script>` starts such a cluster on one
+machine.
+
+Synchronous (--sync_replicas, the default): the gradients of
+--replicas_to_aggregate workers are averaged and applied once per global
+step, and the moving averages of the weights updated once, as the
+single-device trainer does on batch_size * replicas_to_aggregate images; the
+learning-rate schedule counts that many images per step. Asynchronous
+(--nosync_replicas): each worker applies its own gradients as soon as it has
+them; a global step is then one worker's batch, so the schedule counts
+batch_size images per step and an epoch takes as many global steps as with
+cifar10_train.py, shared among the workers.
+
+Every task stops promptly: a ps task exits 0 once every worker has finished,
+and a task that stops (at --max_steps, on SIGINT/SIGTERM, or on an error)
+asks the whole job to stop after the current step, the chief saving a final
+checkpoint. A lost task stops the others within --operation_timeout_secs.
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+from datetime import datetime
+import time
+
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_distributed_train.py, or a script beside it that
+# imports it). Either way each file loads once, and before TensorFlow, so
+# that cifar10_input's environment defaults (oneDNN, log level) apply.
+# cifar10_train owns --train_dir, --max_steps, --log_device_placement,
+# --log_frequency, --save_checkpoint_steps and --fresh_start, and the
+# training loop all trainers share.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_train
+else:
+  import cifar10
+  import cifar10_app
+  import cifar10_dirs
+  import cifar10_train
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+FLAGS = tf.app.flags.FLAGS
+
+tf.app.flags.DEFINE_string('job_name', '',
+                           """'ps' or 'worker' (or set TF_CONFIG).""")
+tf.app.flags.DEFINE_integer('task_index', 0,
+                            """Index of this task within its job; worker 0 """
+                            """is the chief.""", lower_bound=0)
+tf.app.flags.DEFINE_string('ps_hosts', '',
+                           """Comma-separated host:port of the ps tasks.""")
+tf.app.flags.DEFINE_string('worker_hosts', '',
+                           """Comma-separated host:port of the workers.""")
+tf.app.flags.DEFINE_boolean('sync_replicas', True,
+                            """Average the gradients of """
+                            """--replicas_to_aggregate workers and apply """
+                            """them once per global step; """
+                            """--nosync_replicas lets each worker apply its """
+                            """own.""")
+tf.app.flags.DEFINE_integer('replicas_to_aggregate', 0,
+                            """Gradients averaged per synchronous step; 0 """
+                            """means all workers. Fewer than the workers """
+                            """leaves the others as backups: a step does not """
+                            """wait for the slowest.""", lower_bound=0)
+tf.app.flags.DEFINE_integer('operation_timeout_secs', 120,
+                            """A step (or any other operation) that waits """
+                            """longer than this for another task stops this """
+                            """task with an error naming the tasks that do """
+                            """not answer.""", lower_bound=1)
+
+# Environment variable of the tf.distribute convention.
+TF_CONFIG = 'TF_CONFIG'
+
+# How long closing a session waits for its queue threads (TensorFlow's
+# default of 120 s would delay the end of every task by that much when a
+# thread is blocked on another task).
+STOP_GRACE_PERIOD_SECS = 2
+
+# How often a task polls for what it waits for (a ps task for the workers'
+# end, a worker for the ps tasks or the chief).
+POLL_SECS = 0.2
+
+# Shared names of the job's control queues on the ps tasks.
+STOP_QUEUE = 'cifar10_job_stop'
+DONE_QUEUE = 'cifar10_job_done'
+
+
+class ClusterError(cifar10_dirs.UserError, ValueError):
+  """The cluster is not named, or named inconsistently."""
+
+
+class TaskLostError(cifar10_dirs.UserError, RuntimeError):
+  """Another task stopped answering."""
+
+
+# ---------------------------------------------------------------------------
+# The cluster
+
+
+def _hosts(value, flag):
+  hosts = [h.strip() for h in value.split(',') if h.strip()]
+  for host in hosts:
+    name, _, port = host.rpartition(':')
+    if not name or not port.isdigit() or not 0 < int(port) < 65536:
+      raise ClusterError('%s: %r is not host:port.' % (flag, host))
+  return hosts
+
+
+def cluster_from_flags(job_name, task_index, ps_hosts, worker_hosts):
+  """The cluster named by TensorFlow 1's flags.
+
+  Args:
+    job_name: str, 'ps' or 'worker'.
+    task_index: int, this task's index in its job.
+    ps_hosts: str, comma-separated host:port of the ps tasks.
+    worker_hosts: str, comma-separated host:port of the workers.
+
+  Returns:
+    (cluster, job_name, task_index): cluster a dict {'ps': [host:port, ...],
+    'worker': [...]}.
+
+  Raises:
+    ClusterError: naming the flag to fix.
+  """
+  if job_name not in ('ps', 'worker'):
+    raise ClusterError("--job_name=%r: pass --job_name=ps or "
+                       "--job_name=worker." % job_name)
+  cluster = {'ps': _hosts(ps_hosts, '--ps_hosts'),
+             'worker': _hosts(worker_hosts, '--worker_hosts')}
+  return _checked(cluster, job_name, task_index, '--')
+
+
+def cluster_from_tf_config(tf_config):
+  """The cluster named by a TF_CONFIG value, read by TensorFlow's resolver.
+
+  A 'chief' job, as tf.distribute and the Kubernetes operators write it, is
+  worker 0: its task is ('worker', 0) and the workers' indices move up by one.
+
+  Args:
+    tf_config: str, the JSON value of TF_CONFIG.
+
+  Returns:
+    (cluster, job_name, task_index) as cluster_from_flags.
+
+  Raises:
+    ClusterError: naming what to fix in TF_CONFIG.
+  """
+  try:
+    parsed = json.loads(tf_config)
+  except ValueError as e:
+    raise ClusterError('TF_CONFIG is not JSON (%s).' % e)
+  if not isinstance(parsed, dict) or not isinstance(
+      parsed.get('cluster'), dict) or not isinstance(parsed.get('task'), dict):
+    raise ClusterError('TF_CONFIG needs a "cluster" and a "task" object: '
+                       '{"cluster": {"ps": [...], "worker": [...]}, "task": '
+                       '{"type": "worker", "index": 0}}.')
+  # TensorFlow's own reading of the variable (it parses the environment).
+  saved = os.environ.get(TF_CONFIG)
+  os.environ[TF_CONFIG] = tf_config
+  try:
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    spec = resolver.cluster_spec().as_dict()
+    task_type, task_id = resolver.task_type, resolver.task_id
+  except (ValueError, TypeError, KeyError) as e:
+    raise ClusterError('TF_CONFIG: %s' % e)
+  finally:
+    if saved is None:
+      del os.environ[TF_CONFIG]
+    else:
+      os.environ[TF_CONFIG] = saved
+  unknown = sorted(set(spec) - {'ps', 'worker', 'chief'})
+  if unknown:
+    raise ClusterError('TF_CONFIG: jobs %s are not used by this trainer; '
+                       'name only "ps", "worker" and "chief".' % unknown)
+
+  def listed(job):
+    hosts = spec.get(job, [])
+    # ClusterSpec.as_dict() gives a dict for sparse task indices.
+    if isinstance(hosts, dict):
+      hosts = [hosts[i] for i in sorted(hosts)]
+    return list(hosts)
+
+  chief = listed('chief')
+  if len(chief) > 1:
+    raise ClusterError('TF_CONFIG: a "chief" job has one task, not %d.'
+                       % len(chief))
+  cluster = {'ps': _hosts(','.join(listed('ps')), 'TF_CONFIG "ps"'),
+             'worker': _hosts(','.join(chief + listed('worker')),
+                              'TF_CONFIG "worker"')}
+  if task_type == 'chief':
+    task_type, task_id = 'worker', int(task_id or 0)
+    if task_id != 0:
+      raise ClusterError('TF_CONFIG: the chief task has index 0, not %d.'
+                         % task_id)
+  elif task_type == 'worker':
+    task_id = int(task_id or 0) + len(chief)
+  elif task_type != 'ps':
+    raise ClusterError('TF_CONFIG: task type %r: use "ps", "worker" or '
+                       '"chief".' % task_type)
+  return _checked(cluster, task_type, int(task_id or 0), 'TF_CONFIG ')
+
+
+def _checked(cluster, job_name, task_index, where):
+  prefix = '--' if where == '--' else 'TF_CONFIG: '
+  for job in ('ps', 'worker'):
+    if not cluster[job]:
+      raise ClusterError(
+          '%s: no %s task; name at least one.' % (
+              ('--%s_hosts' % job) if where == '--' else 'TF_CONFIG', job))
+  if task_index >= len(cluster[job_name]):
+    raise ClusterError('%stask index %d of job %s is out of range: it has %d '
+                       'task%s (0 to %d).' % (
+                           prefix if where != '--' else '--task_index: ',
+                           task_index, job_name, len(cluster[job_name]),
+                           '' if len(cluster[job_name]) == 1 else 's',
+                           len(cluster[job_name]) - 1))
+  all_hosts = cluster['ps'] + cluster['worker']
+  if len(set(all_hosts)) != len(all_hosts):
+    raise ClusterError('%s: two tasks share an address: %s.' % (
+        'TF_CONFIG' if where != '--' else '--ps_hosts/--worker_hosts',
+        ', '.join(sorted({h for h in all_hosts if all_hosts.count(h) > 1}))))
+  return cluster, job_name, task_index
+
+
+def resolve_cluster(job_name, task_index, ps_hosts, worker_hosts, tf_config):
+  """This task's cluster, from the flags or TF_CONFIG (equal if both given).
+
+  Args:
+    job_name, task_index, ps_hosts, worker_hosts: the flags' values ('' when
+      not given).
+    tf_config: str, the TF_CONFIG variable, or None/'' when unset.
+
+  Returns:
+    (cluster, job_name, task_index) as cluster_from_flags.
+
+  Raises:
+    ClusterError: neither given, either malformed, or both given and
+      different.
+  """
+  flags_given = bool(job_name or ps_hosts or worker_hosts)
+  if not flags_given and not tf_config:
+    raise ClusterError('no cluster: pass --job_name, --task_index, --ps_hosts '
+                       'and --worker_hosts, or set TF_CONFIG (see --help).')
+  if not flags_given:
+    return cluster_from_tf_config(tf_config)
+  from_flags = cluster_from_flags(job_name, task_index, ps_hosts,
+                                  worker_hosts)
+  if tf_config:
+    from_env = cluster_from_tf_config(tf_config)
+    if from_env != from_flags:
+      raise ClusterError(
+          'the flags and TF_CONFIG name different clusters or tasks (flags: '
+          '%s; TF_CONFIG: %s): give one of them.' % (
+              _describe(*from_flags), _describe(*from_env)))
+  return from_flags
+
+
+def _describe(cluster, job_name, task_index):
+  return '%s %d of ps=%s worker=%s' % (job_name, task_index,
+                                       ','.join(cluster['ps']),
+                                       ','.join(cluster['worker']))
+
+
+def task_name(job_name, task_index):
+  """'ps 0', 'worker 1 (chief)': how the messages name a task."""
+  return '%s %d%s' % (job_name, task_index,
+                      ' (chief)' if (job_name, task_index) == ('worker', 0)
+                      else '')
+
+
+def unreachable(cluster, timeout=2.0):
+  """The tasks whose address does not accept a connection.
+
+  Args:
+    cluster: dict {'ps': [host:port], 'worker': [...]}.
+    timeout: seconds to wait for each.
+
+  Returns:
+    list of 'job index (host:port)' strings.
+  """
+  lost = []
+  for job in ('ps', 'worker'):
+    for i, address in enumerate(cluster[job]):
+      host, _, port = address.rpartition(':')
+      try:
+        socket.create_connection((host.strip('[]'), int(port)),
+                                 timeout).close()
+      except OSError:
+        lost.append('%s (%s)' % (task_name(job, i), address))
+  return lost
+
+
+def _say(task, message):
+  print('%s: %s: %s' % (datetime.now(), task, message))
+  sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------
+# Placement
+
+
+class ByteSizeLoadBalancer(object):
+  """Puts each variable on the ps task holding the fewest bytes so far.
+
+  A ps_strategy for tf.train.replica_device_setter (tf.contrib's
+  GreedyLoadBalancingStrategy with its byte-size load function is gone from
+  TensorFlow 2). Round-robin would put local3/weights, 83 % of the
+  parameters, on a task that also gets its share of the others; greedy by
+  size gives it a task of its own as soon as there are two. Every worker
+  builds the same graph in the same order, so all choose the same tasks.
+  """
+
+  def __init__(self, num_tasks):
+    self._loads = [0] * num_tasks
+
+  def __call__(self, op):
+    """Returns the ps task index for the variable op `op`."""
+    task = int(np.argmin(self._loads))
+    self._loads[task] += self.byte_size(op)
+    return task
+
+  @staticmethod
+  def byte_size(op):
+    """Bytes of a variable op's value (0 if its shape is not known)."""
+    node = op.node_def if hasattr(op, 'node_def') else op
+    if 'shape' not in node.attr or 'dtype' not in node.attr:
+      return 0
+    shape = tf.TensorShape(node.attr['shape'].shape)
+    if not shape.is_fully_defined():
+      return 0
+    return shape.num_elements() * tf.as_dtype(node.attr['dtype'].type).size
+
+  @property
+  def loads(self):
+    """Bytes assigned to each ps task so far."""
+    return list(self._loads)
+
+
+def worker_devices(task_index):
+  """Where a worker's input pipeline and model replica run.
+
+  Returns:
+    (input_device, model_device): its CPU, and its GPU 0 if it sees one
+    (one worker process per GPU, e.g. with CUDA_VISIBLE_DEVICES), else its
+    CPU.
+  """
+  worker = '/job:worker/task:%d' % task_index
+  gpu = bool(tf.config.list_physical_devices('GPU'))
+  return worker + '/cpu:0', worker + ('/gpu:0' if gpu else '/cpu:0')
+
+
+def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
+                     sync_replicas=True, replicas_to_aggregate=None,
+                     mixed_precision=None):
+  """Builds one worker's replica of the training step in the default graph.
+
+  Args:
+    batch_fn: function returning this worker's (images, labels), a
+      [batch_size, 24, 24, 3] float32 (or float16) and a [batch_size] int32
+      Tensor; called on the worker's CPU (the input queues, or constants in a
+      test).
+    num_ps: int, ps tasks.
+    num_workers: int, worker tasks.
+    task_index: int, this worker's index.
+    batch_size: int, images per worker and step.
+    sync_replicas: average replicas_to_aggregate workers' gradients per step.
+    replicas_to_aggregate: int, default num_workers.
+    mixed_precision: compute in float16 with float32 variables; default
+      --mixed_precision.
+
+  Returns:
+    step: int64 scalar Tensor, the global step after this worker's update
+      (running it runs the update).
+    loss: scalar Tensor, this replica's total loss.
+    hooks: list of SessionRunHooks the session needs (SyncReplicasOptimizer's
+      for the chief or a worker), empty when asynchronous.
+    sync_token_queue: the synchronous step's token queue (None when
+      asynchronous).
+  """
+  replicas_to_aggregate = replicas_to_aggregate or num_workers
+  input_device, model_device = worker_devices(task_index)
+  # Variables (created under _variable_on_cpu's '/cpu:0', which the setter
+  # merges into '/job:ps/task:k/cpu:0'), the global step, the moving averages
+  # and the optimizer's state go to the ps tasks; everything else to this
+  # worker.
+  with tf.device(tf.train.replica_device_setter(
+      ps_tasks=num_ps, worker_device=model_device,
+      ps_strategy=ByteSizeLoadBalancer(num_ps))):
+    global_step = tf.train.get_or_create_global_step()
+    with tf.device(input_device):
+      images, labels = batch_fn()
+    logits = cifar10.inference(images, mixed_precision)
+    loss = cifar10.loss(logits, labels)
+
+    # One synchronous step trains on every aggregated replica's batch.
+    examples_per_step = batch_size * (replicas_to_aggregate if sync_replicas
+                                      else 1)
+    lr = cifar10.learning_rate(global_step, examples_per_step)
+    loss_averages_op = cifar10._add_loss_summaries(loss)  # pylint: disable=protected-access
+    with tf.control_dependencies([loss_averages_op]):
+      opt = cifar10.optimizer(lr, mixed_precision)
+      grads = opt.compute_gradients(loss)
+
+    hooks = []
+    token_queue = None
+    if sync_replicas:
+      # The chief updates the moving averages once per global step, after
+      # the averaged update, as cifar10.apply_gradients does on one device.
+      opt = _SyncReplicasOptimizer(
+          opt, replicas_to_aggregate=replicas_to_aggregate,
+          total_num_replicas=num_workers,
+          variable_averages=cifar10.moving_averages(global_step),
+          variables_to_average=tf.trainable_variables())
+      train_op = cifar10.apply_gradients(opt, grads, global_step,
+                                         update_averages=False)
+      # No initial tokens: the default (replicas_to_aggregate of them) lets
+      # the chief alone take the first step with its own gradient twice.
+      # Without them, the first step waits for replicas_to_aggregate
+      # workers' gradients. (Later, too, a step averages the first
+      # replicas_to_aggregate gradients to arrive, which a fast worker can
+      # send twice while a slow one computes.)
+      hooks.append(opt.make_session_run_hook(task_index == 0, num_tokens=0))
+      # The queue from which each replica takes a token to start its next
+      # step (the same resource, by shared name, as the optimizer's).
+      with tf.device(global_step.device):
+        token_queue = tf.FIFOQueue(-1, global_step.dtype.base_dtype,
+                                   shapes=(), name='sync_token_q_release',
+                                   shared_name='sync_token_q')
+    else:
+      train_op = cifar10.apply_gradients(opt, grads, global_step)
+    with tf.control_dependencies([train_op]):
+      step = tf.identity(global_step.read_value(), name='step_after_update')
+  return step, loss, hooks, token_queue
+
+
+class _SyncReplicasOptimizer(tf.train.SyncReplicasOptimizer):
+  """tf.train.SyncReplicasOptimizer whose chief thread leaves the queue open.
+
+  The stock chief thread closes the token queue (on the ps) when the chief's
+  session closes. A closed queue cannot be reopened, so a chief that
+  recreates its session (TensorFlow does so after an aborted step) or is
+  restarted could never run a synchronous step again in this job. Here the
+  queue stays open; the workers waiting on it are woken by JobControl's
+  tokens instead. And the thread, still waiting for the next step's
+  gradients when the session closes, ends quietly when that wait is
+  cancelled, instead of printing a traceback.
+  """
+
+  def get_chief_queue_runner(self):
+    runner = super(_SyncReplicasOptimizer, self).get_chief_queue_runner()
+    return tf.train.QueueRunner(
+        runner.queue, runner.enqueue_ops, close_op=tf.no_op(),
+        cancel_op=tf.no_op(),
+        queue_closed_exception_types=(tf.errors.OutOfRangeError,
+                                      tf.errors.CancelledError))
+
+
+# ---------------------------------------------------------------------------
+# Job control: queues on the ps tasks, by shared name
+
+
+class JobControl(object):
+  """The job's stop request and the workers' end, in queues on the ps tasks.
+
+  A worker that stops for any reason (last step, signal, error) asks the
+  others to stop after their current step, wakes those waiting for a
+  synchronous token, and tells each ps task it has finished; a ps task
+  exits once every worker has.
+  """
+
+  def __init__(self, num_ps, num_workers):
+    self.num_workers = num_workers
+    with tf.name_scope('job_control'):
+      with tf.device('/job:ps/task:0/cpu:0'):
+        self.stop_queue = tf.FIFOQueue(-1, tf.int32, shapes=[[]],
+                                       shared_name=STOP_QUEUE,
+                                       name='stop_queue')
+        self.stop_requested = self.stop_queue.size() > 0
+      self.done_queues = []
+      for i in range(num_ps):
+        with tf.device('/job:ps/task:%d/cpu:0' % i):
+          self.done_queues.append(tf.FIFOQueue(
+              -1, tf.int32, shapes=[[]], shared_name=DONE_QUEUE,
+              name='done_queue_%d' % i))
+
+  def finish_ops(self, task_index, token_queue=None, global_step=None):
+    """Ops a worker runs on its way out, in this order.
+
+    Returns:
+      list of ops: request the stop; release num_workers synchronous tokens
+      (if token_queue); tell each ps task this worker is done.
+    """
+    ops = [self.stop_queue.enqueue(task_index)]
+    if token_queue is not None:
+      ops.append(self.release_op(token_queue, global_step))
+    return ops + [q.enqueue(task_index) for q in self.done_queues]
+
+  def release_op(self, token_queue, global_step):
+    """Op giving every worker a synchronous token for the current step."""
+    return token_queue.enqueue_many(
+        [tf.fill([self.num_workers], global_step.read_value())])
+
+
+class JobStopHook(tf.train.SessionRunHook):
+  """Stops this worker after a step once another task asked the job to stop.
+
+  It also bounds what a step may wait for: each training step runs with a
+  timeout of `timeout_secs` (only the step: the input threads may wait on a
+  full queue as long as they like), and when no step has ended for longer
+  (a session being recreated after a lost ps task waits without a bound in
+  TensorFlow), it names the tasks that do not answer and ends the process.
+  """
+
+  def __init__(self, stop_requested, task, cluster, timeout_secs, step=None,
+               max_steps=None, release=None, global_step=None):
+    self._stop_requested = stop_requested
+    self._release = release
+    self._global_step = global_step
+    self._sessions = 0
+    self._step = step
+    self._max_steps = max_steps
+    self._task = task
+    self._cluster = cluster
+    self._timeout = timeout_secs
+    self.stopped_by_job = False
+    self._last = None
+    self._done = threading.Event()
+    self._watchdog = None
+
+  def after_create_session(self, session, coord):
+    self._last = time.time()
+    # A chief restarted in a running synchronous job, or recreating its
+    # session (after an aborted step), restores an earlier step: workers
+    # may be waiting for a token of a step that will not be finished, with
+    # their gradients dropped or taken. Tokens for the restored step set
+    # them going again. (Not at a job's first start: then every worker's
+    # first gradient counts.)
+    self._sessions += 1
+    if self._release is not None and (
+        self._sessions > 1 or session.run(self._global_step) > 0):
+      session.run(self._release)
+    if self._watchdog is None:
+      self._watchdog = threading.Thread(target=self._watch, daemon=True)
+      self._watchdog.start()
+
+  def before_run(self, run_context):
+    return tf.train.SessionRunArgs(
+        [] if self._step is None else self._step,
+        options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
+
+  def after_run(self, run_context, run_values):
+    self._last = time.time()
+    # The global step after this worker's update: StopAtStepHook's estimate
+    # (the step read at some point of the run, plus one) lags behind when
+    # other workers update meanwhile, which asynchronous training would
+    # overshoot --max_steps by.
+    if self._max_steps is not None and run_values.results >= self._max_steps:
+      run_context.request_stop()
+      return
+    # A run of its own: the value read by the step itself could predate a
+    # stop requested while that step waited.
+    if run_context.session.run(self._stop_requested):
+      self.stopped_by_job = True
+      run_context.request_stop()
+
+  def end(self, session):
+    self._done.set()
+
+  def close(self):
+    self._done.set()
+
+  def _watch(self):
+    # A step waiting that long would have raised DeadlineExceeded by now.
+    limit = self._timeout + 5
+    while not self._done.wait(1.0):
+      if time.time() - self._last > limit:
+        lost = unreachable(self._cluster)
+        sys.stderr.write('cifar10_distributed_train: error: %s: no step for '
+                         '%d s; %s\n' % (self._task, limit, (
+                             'not answering: %s.' % ', '.join(lost)) if lost
+                                         else 'every task answers.'))
+        sys.stderr.flush()
+        os._exit(1)  # pylint: disable=protected-access
+
+
+class DistributedLoggerHook(cifar10_train.LoggerHook):
+  """The trainers' log line with the true global step; the chief adds the job's
+  rate.
+
+  The examples/sec and sec/batch of the line are this replica's; the chief
+  also prints the rate of the whole job, from the global step's progress.
+  """
+
+  def __init__(self, loss, step, log_frequency, batch_size,
+               examples_per_global_step, is_chief):
+    super(DistributedLoggerHook, self).__init__(loss, log_frequency,
+                                                batch_size)
+    self._step_tensor = step
+    self._examples_per_global_step = examples_per_global_step
+    self._is_chief = is_chief
+    self._runs = 0
+
+  def after_create_session(self, session, coord):
+    super(DistributedLoggerHook, self).after_create_session(session, coord)
+    self._next_log = (self._step // self._log_frequency + 1) * (
+        self._log_frequency)
+    self._last_runs = self._runs
+
+  def before_run(self, run_context):
+    return tf.train.SessionRunArgs([self._loss, self._step_tensor])
+
+  def after_run(self, run_context, run_values):
+    loss_value, step_after = run_values.results
+    self._runs += 1
+    # As LoggerHook: the step number is the global step the update started
+    # from.
+    self._step = int(step_after) - 1
+    if self._step < self._next_log:
+      return
+    now = time.time()
+    duration = max(now - self._start_time, 1e-9)
+    runs = self._runs - self._last_runs
+    steps = self._step - self._last_step
+    print(cifar10.LOG_FORMAT % (datetime.now(), self._step, loss_value,
+                                runs * self._examples_per_step / duration,
+                                duration / max(runs, 1)))
+    if self._is_chief:
+      print('%s: job: step %d, %.1f examples/sec in all (%d global steps '
+            'in %.1f s)' % (datetime.now(), self._step,
+                            steps * self._examples_per_global_step / duration,
+                            steps, duration))
+    sys.stdout.flush()
+    self._start_time = now
+    self._last_step = self._step
+    self._last_runs = self._runs
+    self._next_log = (self._step // self._log_frequency + 1) * (
+        self._log_frequency)
+
+
+# ---------------------------------------------------------------------------
+# The tasks
+
+
+def _wait_for(what, ready, task, interval=POLL_SECS, say_every=10.0):
+  """Calls ready() until it is true, saying now and then what is awaited."""
+  start = last_said = time.time()
+  said = False
+  while not ready():
+    now = time.time()
+    if not said or now - last_said >= say_every:
+      _say(task, 'waiting for %s%s' % (what, (
+          ' (%d s)' % (now - start)) if said else ''))
+      said, last_said = True, now
+    time.sleep(interval)
+
+
+def run_ps(server, cluster, task_index):
+  """Serves the variables of ps task `task_index` until every worker is done.
+
+  Args:
+    server: this task's started tf.train.Server.
+    cluster: dict {'ps': [...], 'worker': [...]}.
+    task_index: int.
+
+  Returns:
+    str, why it stopped (for the last line it prints).
+  """
+  task = task_name('ps', task_index)
+  num_workers = len(cluster['worker'])
+  received = []
+
+  def handle(signum, frame):  # pylint: disable=unused-argument
+    received.append(signal.Signals(signum).name)
+    for s in (signal.SIGINT, signal.SIGTERM):
+      signal.signal(s, signal.SIG_DFL)  # A second signal ends at once.
+
+  for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, handle)
+  with tf.Graph().as_default():
+    control = JobControl(len(cluster['ps']), num_workers)
+    done = control.done_queues[task_index]
+    size = done.size()
+    finished = done.dequeue_many(size)
+    request_stop = control.stop_queue.enqueue(-1 - task_index)
+    config = tf.ConfigProto(device_filters=[
+        '/job:ps/task:%d' % task_index, '/job:ps/task:0'])
+    _say(task, 'serving %s for %d worker%s' % (
+        cluster['ps'][task_index], num_workers, '' if num_workers == 1
+        else 's'))
+    with tf.Session(server.target, config=config) as sess:
+      seen = set()
+      stop_at = None
+      while len(seen) < num_workers:
+        if received and stop_at is None:
+          _say(task, '%s received: asking the workers to stop' % received[0])
+          try:
+            sess.run(request_stop, options=tf.RunOptions(timeout_in_ms=5000))
+          except tf.errors.OpError:
+            pass  # ps 0 is gone: the workers are stopping anyway.
+          stop_at = time.time() + 60
+        if stop_at is not None and time.time() > stop_at:
+          return 'stopped by %s before every worker finished' % received[0]
+        if sess.run(size):
+          seen.update(int(i) for i in sess.run(finished))
+        time.sleep(POLL_SECS)
+  return 'every worker finished'
+
+
+def run_worker(server, cluster, task_index, train_dir, max_steps,
+               log_frequency, batch_size, sync_replicas=True,
+               replicas_to_aggregate=None, operation_timeout_secs=60,
+               batch_fn=None, data_dir=None, use_fp16=None,
+               mixed_precision=None, save_checkpoint_steps=None,
+               log_device_placement=False):
+  """Trains as worker `task_index` until the job stops.
+
+  Args:
+    server: this task's started tf.train.Server.
+    cluster: dict {'ps': [...], 'worker': [...]}.
+    task_index: int; 0 is the chief.
+    train_dir: where the chief writes checkpoints and summaries.
+    max_steps: global step to stop at.
+    log_frequency: print a line every this many global steps.
+    batch_size: images per worker and step.
+    sync_replicas: synchronous (True) or asynchronous updates.
+    replicas_to_aggregate: int, default all workers.
+    operation_timeout_secs: how long an operation may wait for another task.
+    batch_fn: function returning (images, labels); default the training
+      input pipeline (cifar10.distorted_inputs on data_dir).
+    data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
+    use_fp16: build the model in float16; default --use_fp16.
+    mixed_precision: float16 compute, float32 variables; default
+      --mixed_precision.
+    save_checkpoint_steps: the chief saves every this many steps; None every
+      10 minutes; always at the end.
+    log_device_placement: log where each op runs.
+
+  Raises:
+    TaskLostError: another task stopped answering.
+    cifar10_input.DataError: if a data file is missing or malformed.
+    cifar10_train.DivergedError, cifar10_train.TrainDirError: as the other
+      trainers.
+  """
+  num_ps, num_workers = len(cluster['ps']), len(cluster['worker'])
+  is_chief = task_index == 0
+  task = task_name('worker', task_index)
+  replicas_to_aggregate = replicas_to_aggregate or num_workers
+  if batch_fn is None:
+    batch_fn = lambda: cifar10.distorted_inputs(data_dir, batch_size,
+                                                use_fp16)
+
+  with tf.Graph().as_default():
+    step, loss, sync_hooks, token_queue = replica_train_op(
+        batch_fn, num_ps, num_workers, task_index, batch_size,
+        sync_replicas, replicas_to_aggregate, mixed_precision)
+    control = JobControl(num_ps, num_workers)
+    global_step = tf.train.get_global_step()
+    finish = control.finish_ops(task_index, token_queue, global_step)
+    # What the chief initialises (not this worker's local variables).
+    not_ready = None if is_chief else tf.report_uninitialized_variables(
+        tf.global_variables())
+
+    config = cifar10_train.session_config(log_device_placement)
+    # Only the ps tasks and this worker: workers do not wait for each other.
+    config.device_filters.extend(['/job:ps', '/job:worker/task:%d'
+                                  % task_index])
+
+    _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
+              lambda: not unreachable({'ps': cluster['ps'], 'worker': []}),
+              task)
+    if not is_chief:
+      # MonitoredTrainingSession would poll the chief every 30 s.
+      with tf.Session(server.target, config=config) as sess:
+        _wait_for('the chief (worker 0, %s) to initialise or restore the '
+                  'model' % cluster['worker'][0],
+                  lambda: not len(sess.run(not_ready)), task)
+    mode = ('synchronous: %d of %d replicas per step' % (
+        replicas_to_aggregate, num_workers)) if sync_replicas else (
+            'asynchronous, %d workers' % num_workers)
+    _say(task, 'training (%s, %d images per replica and step)' % (
+        mode, batch_size))
+
+    logger = DistributedLoggerHook(
+        loss, step, log_frequency, batch_size,
+        batch_size * (replicas_to_aggregate if sync_replicas else 1),
+        is_chief)
+    stop_hook = JobStopHook(
+        control.stop_requested, task, cluster, operation_timeout_secs, step,
+        max_steps, release=control.release_op(token_queue, global_step)
+        if is_chief and token_queue is not None else None,
+        global_step=global_step)
+    error = None
+    try:
+      signal_name = cifar10_train.run_training(
+          step, loss, train_dir, max_steps, log_frequency,
+          examples_per_step=batch_size, config=config,
+          save_checkpoint_steps=save_checkpoint_steps,
+          master=server.target, is_chief=is_chief,
+          hooks=sync_hooks + [stop_hook], logger=logger,
+          sharded_saver=False,
+          stop_grace_period_secs=STOP_GRACE_PERIOD_SECS,
+          max_wait_secs=operation_timeout_secs)
+    except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError,
+            tf.errors.AbortedError, tf.errors.CancelledError,
+            tf.errors.NotFoundError) as e:
+      lost = unreachable(cluster)
+      error = TaskLostError(
+          '%s: stopped at global step %d: %s (%s)' % (
+              task, logger.step + 1 if hasattr(logger, '_step') else 0,
+              ('not answering: %s' % ', '.join(lost)) if lost else
+              'no answer within --operation_timeout_secs=%d from a task '
+              'that is up' % operation_timeout_secs,
+              _gist(e.message)))
+    finally:
+      stop_hook.close()
+      _finish(server, config, finish, task, cluster)
+    if error:
+      raise error
+    if signal_name:
+      _say(task, '%s received: stopped the job after step %d.' % (
+          signal_name, logger.step))
+    elif stop_hook.stopped_by_job:
+      _say(task, 'stopped after step %d: another task stopped the job.%s' % (
+          logger.step, ' Saved the checkpoint at global step %d in %s.' % (
+              logger.step + 1, train_dir) if is_chief else ''))
+    _say(task, 'done at global step %d.' % (logger.step + 1))
+
+
+def _gist(message):
+  """The line of a TensorFlow error message that says what happened."""
+  noise = ('Graph execution error', 'Detected at node', 'File ', 'Node:',
+           '[[', 'From /job', 'Additional GRPC', ':UNKNOWN', 'defined at')
+  lines = [l.strip() for l in message.split('\n') if l.strip()]
+  useful = [l for l in lines if not l.startswith(noise)]
+  return (useful or lines or ['no message'])[0]
+
+
+def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
+  """Runs a worker's way-out ops, bounded; a lost ps is no error here.
+
+  The token queue is closed once the chief has ended, so releasing tokens
+  may fail; only the done tokens matter to the ps tasks. Creating a session
+  waits for every ps task without a bound, hence the thread.
+  """
+  failed = []
+
+  def run():
+    try:
+      # The graph explicitly: another thread has its own default graph.
+      with tf.Session(server.target, graph=finish_ops[0].graph,
+                      config=config) as sess:
+        for op in finish_ops:
+          try:
+            sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
+          except tf.errors.OpError as e:
+            if 'done_queue' in op.name:
+              failed.append(_gist(e.message))
+    except tf.errors.OpError as e:
+      failed.append(_gist(e.message))
+
+  thread = threading.Thread(target=run, daemon=True)
+  thread.start()
+  thread.join(timeout_secs)
+  if thread.is_alive():
+    lost = unreachable({'ps': cluster['ps'], 'worker': []})
+    failed.append('not answering: %s' % ', '.join(lost) if lost else
+                  'no answer in %d s' % timeout_secs)
+  if failed:
+    _say(task, 'could not tell every ps task it stopped (%s)' % failed[0])
+
+
+def start_server(cluster, job_name, task_index):
+  """Starts this task's tf.train.Server (gRPC)."""
+  return tf.train.Server(tf.train.ClusterSpec(cluster), job_name=job_name,
+                         task_index=task_index, start=True)
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  cluster, job_name, task_index = resolve_cluster(
+      FLAGS.job_name, FLAGS.task_index, FLAGS.ps_hosts, FLAGS.worker_hosts,
+      os.environ.get(TF_CONFIG))
+  if FLAGS.replicas_to_aggregate > len(cluster['worker']):
+    raise ClusterError('--replicas_to_aggregate=%d: there are only %d '
+                       'workers.' % (FLAGS.replicas_to_aggregate,
+                                     len(cluster['worker'])))
+  is_chief = (job_name, task_index) == ('worker', 0)
+  lock = None
+  if job_name == 'worker':
+    # Each worker reads its own copy of the data; only the chief writes
+    # --train_dir, and owns it (one process per training directory).
+    if is_chief:
+      cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+    cifar10.maybe_download_and_extract()
+    if is_chief:
+      lock = cifar10_train.own_train_dir(
+          FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps, FLAGS.fresh_start,
+          stop_if_finished=False)
+  try:
+    server = start_server(cluster, job_name, task_index)
+  except (tf.errors.OpError, RuntimeError, ValueError) as e:
+    raise ClusterError('cannot serve %s at %s: %s' % (
+        task_name(job_name, task_index), cluster[job_name][task_index],
+        str(e).split('\n')[0]))
+  if job_name == 'ps':
+    why = run_ps(server, cluster, task_index)
+    _say(task_name('ps', task_index), '%s; exiting.' % why)
+    return
+  try:
+    run_worker(server, cluster, task_index, FLAGS.train_dir,
+               FLAGS.max_steps, FLAGS.log_frequency, FLAGS.batch_size,
+               FLAGS.sync_replicas, FLAGS.replicas_to_aggregate or None,
+               FLAGS.operation_timeout_secs,
+               save_checkpoint_steps=FLAGS.save_checkpoint_steps or None,
+               log_device_placement=FLAGS.log_device_placement)
+  except cifar10_train.FinishedError as e:
+    # The chief found --max_steps reached: it trained nothing, and the job
+    # stops.
+    print(e)
+  if lock is not None:
+    lock.release()
+
+
+def run():
+  """Entry point of `python cifar10_distributed_train.py` and the console
+  script."""
+  cifar10_app.run_main(main)
+
+
+if __name__ == '__main__':
+  run()
