@@ -434,6 +434,10 @@ def main(argv):
 def run():
   """Entry point of `python -m cifar10.cifar10_cluster` and the console
   script."""
+  # --help lists the flags of the module named like sys.argv[0]: a console
+  # script's is only a wrapper.
+  for flag in FLAGS.flags_by_module_dict().get(__name__, []):
+    FLAGS.register_key_flag_for_module(sys.argv[0], flag)
   app.run(main)
 
 
