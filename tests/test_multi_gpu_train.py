@@ -186,14 +186,15 @@ def _tower_step(images, labels, mixed_precision, initial=None):
 
 
 def test_mixed_precision_towers_step_like_float32_towers():
-  """--mixed_precision in the towers: float16 convolutions, the float32
-  variables (same names) and, up to float16 rounding, the same step."""
+  """--mixed_precision in float16 (GPUs) in the towers: float16
+  convolutions, the float32 variables (same names) and, up to float16
+  rounding, the same step."""
   rng = np.random.RandomState(0)
   images = rng.normal(size=[128, 24, 24, 3]).astype(np.float32)
   labels = rng.randint(0, 10, size=[128]).astype(np.int32)
   initial, exact, dtypes = _tower_step(images, labels, False)
   assert dtypes == {'float32'}
-  before, mixed, dtypes = _tower_step(images, labels, True, initial)
+  before, mixed, dtypes = _tower_step(images, labels, tf.float16, initial)
   assert dtypes == {'float16'}
   assert {n: v.dtype for n, v in before.items()} == {
       n: v.dtype for n, v in initial.items()}
