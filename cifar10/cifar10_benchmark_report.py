@@ -115,8 +115,10 @@ def _fmt(value, fmt='%.0f'):
 def _note(res):
   if not isinstance(res, dict) or res.get('other_cores') is None:
     return ''
-  return 'others %.2f cores%s' % (res['other_cores'], ' DISTURBED'
-                                  if res.get('disturbed') else '')
+  # This process's cores too: on a busy machine it gets less than all.
+  own = 'this %.2f, ' % res['own_cores'] if res.get('own_cores') else ''
+  return '%sothers %.2f cores%s' % (own, res['other_cores'], ' DISTURBED'
+                                    if res.get('disturbed') else '')
 
 
 def format_table(report):
