@@ -431,7 +431,8 @@ def measure_trainer(data_dir, batch_size, mixed_precision):
     return {'available': False, 'reason': 'cifar10_train ' + error}
   rates = [float(r) for _, r in TRAINER_LINE.findall(stdout)[1:]]
   other = meter.read()['other_cores']
-  return {'available': bool(rates), 'images_per_sec': float(np.median(rates)) if rates else None,
+  return {'available': bool(rates),
+          'images_per_sec': float(np.median(rates)) if rates else None,
           'windows': rates, 'other_cores': other,
           'disturbed': (other or 0) > cifar10_timing.DISTURBED_CORES,
           'reason': '' if rates else 'no log lines: ' + stdout[-1500:]}
@@ -455,7 +456,8 @@ def measure_keras(data_dir, batch_size):
     return {'available': False, 'reason': 'Keras child printed no result'}
   result = json.loads(lines[-1][len(prefix):])
   result['other_cores'] = meter.read()['other_cores']
-  result['disturbed'] = (result['other_cores'] or 0) > cifar10_timing.DISTURBED_CORES
+  result['disturbed'] = ((result['other_cores'] or 0) >
+                         cifar10_timing.DISTURBED_CORES)
   return result
 
 

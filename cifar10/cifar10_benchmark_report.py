@@ -56,7 +56,9 @@ def _ratio(a, b):
 
 def summarize(r, flops):
   """The headline figures (docs/benchmark.md lists the keys) and targets."""
-  rate = lambda res: (res or {}).get('images_per_sec')  # pylint: disable=g-long-lambda
+  def rate(res):
+    return (res or {}).get('images_per_sec')
+
   s = collections.OrderedDict()
   s['matmul_gflops'] = r.get('matmul', {}).get('gflops')
   s['train_flops_per_image'] = flops['train']
@@ -138,7 +140,9 @@ def format_table(report):
     lines.append("NOTE: the shuffle queue holds %.3g of an epoch, not the "
                  "tutorial's 0.4." % report['min_fraction_in_queue'])
   lines += [row % ('measurement', 'images/s', 'notes'), '-' * 100]
-  add = lambda label, value, note='': lines.append(row % (label, value, note))  # pylint: disable=g-long-lambda
+  def add(label, value, note=''):
+    lines.append(row % (label, value, note))
+
   if 'matmul' in r:
     add('dense matmul 1024x1024 float32 (GFLOP/s)',
         _fmt(s['matmul_gflops'], '%.1f'), 'best of %d; %s' % (
