@@ -38,6 +38,7 @@ setuptools.setup(
             'cifar10_multi_gpu_train = cifar10.cifar10_multi_gpu_train:run',
             'cifar10_synthetic = cifar10.cifar10_synthetic:run',
             'cifar10_benchmark = cifar10.cifar10_benchmark:run',
+            'cifar10_predict = cifar10.cifar10_predict:run',
         ],
     },
 )

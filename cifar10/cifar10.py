@@ -49,18 +49,28 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import logging
 import os
-import re
 import sys
 
-from absl import app
+# The package (`from cifar10 import cifar10`) or the tutorial's flat layout
+# (`import cifar10` from this directory, as the original's scripts do).
+if __package__:
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+  from cifar10 import cifar10_summary
+  from cifar10 import cifar10_svhn
+else:
+  import cifar10_checkpoint
+  import cifar10_dirs
+  import cifar10_download
+  import cifar10_input
+  import cifar10_summary
+  import cifar10_svhn
 from absl import flags
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 
@@ -87,6 +97,23 @@ tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
                            """or a local copy).""")
+tf.app.flags.DEFINE_integer('download_timeout_secs',
+                            cifar10_download.DEFAULT_DEADLINE_SECS,
+                            """Seconds each attempt to download the archive """
+                            """may take in all before it is abandoned and """
+                            """retried.""", lower_bound=1)
+tf.app.flags.DEFINE_enum('dataset', 'cifar10', ['cifar10', 'svhn'],
+                         """The data set: 'cifar10', or 'svhn' (Street View """
+                         """House Numbers, converted once to the CIFAR-10 """
+                         """format in --data_dir/svhn-batches-bin).""")
+tf.app.flags.DEFINE_string('svhn_url', cifar10_svhn.SVHN_URL,
+                           """Where to download train_32x32.mat and """
+                           """test_32x32.mat from with --dataset=svhn.""")
+tf.app.flags.DEFINE_enum('top_layers', 'full', ['full', 'local'],
+                         """The layers after pool2: 'full', the tutorial's """
+                         """fully connected local3/local4; 'local', """
+                         """cuda-convnet's locally connected local3_lc/"""
+                         """local4_lc and fc10 (layers-conv-local-11pct).""")
 
 
 def _one_precision(flags_dict):
@@ -124,46 +151,27 @@ LRN_BETA = 0.75
 # the start) and its gradients far below float16's maximum of 65504.
 LOSS_SCALE = 128.0
 
+# The choices of --top_layers, and the variable that tells them apart in a
+# checkpoint: each top names its variables differently, so that a checkpoint
+# of one never restores into the other.
+TOP_LAYERS = ('full', 'local')
+_TOP_LAYERS_VARIABLE = {'full': 'local3/weights', 'local': 'local3_lc/weights'}
+# The locally connected top (cuda-convnet's layers-conv-local-11pct): two
+# layers of LOCAL_FILTERS filters of LOCAL_KERNEL x LOCAL_KERNEL, padding 1,
+# stride 1, weights unshared between the 6 x 6 positions of pool2's output.
+LOCAL_FILTERS = 32
+LOCAL_KERNEL = 3
+
 # If a model is trained with multiple GPUs, prefix all Op names with tower_name
 # to differentiate the operations. Note that this prefix is removed from the
-# names of the summaries when visualizing a model.
-TOWER_NAME = 'tower'
+# names of the summaries when visualizing a model (cifar10_summary).
+TOWER_NAME = cifar10_summary.TOWER_NAME
 
 DATA_URL = cifar10_download.DATA_URL
 
 # The line both trainers print every --log_frequency steps.
 LOG_FORMAT = ('%s: step %d, loss = %.2f (%.1f examples/sec; %.3f '
               'sec/batch)')
-
-
-class _DeprecationFilter(logging.Filter):
-  """Drops TensorFlow's notices that the TF1 APIs taught here are deprecated.
-
-  The tutorial uses queues, readers and tf.train on purpose; the notices
-  would bury its output. The README says which APIs they are.
-  """
-
-  def filter(self, record):
-    return 'is deprecated and will be removed' not in record.getMessage()
-
-
-def run_main(main):
-  """Runs a script's `main` in TF1 graph mode, parsing the command line once.
-
-  The one place where the scripts turn TensorFlow 2 behaviour off.
-
-  Args:
-    main: function taking argv, as for absl.app.run.
-  """
-  logger = tf.get_logger()
-  logger.addFilter(_DeprecationFilter())
-  tf.disable_v2_behavior()
-  # TensorFlow's handler prints the records already; absl's would repeat them.
-  logger.propagate = False
-  # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
-  # --max_step=10 would otherwise be ignored) and reports a bad flag value in
-  # one line instead of a traceback.
-  app.run(main)
 
 
 def use_xla(config, xla=None):
@@ -245,166 +253,6 @@ def compute_dtype(mixed_precision=None):
   return tf.bfloat16
 
 
-def _strip_tower_prefix(name):
-  return re.sub('%s_[0-9]*/' % TOWER_NAME, '', name)
-
-
-def tower_scalar_summary(name, value):
-  """Adds a scalar summary tagged `name` less any 'tower_N/' prefix.
-
-  tf.summary.scalar would put the current name scope (tower_N/ in the
-  multi-GPU trainer) back in front of the tag; the raw op takes the tag as
-  given, so every tower reports under the single-device names.
-
-  Args:
-    name: str, the tag, possibly with a tower prefix.
-    value: scalar Tensor.
-  """
-  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.ScalarSummary(
-      tags=_strip_tower_prefix(name), values=value))
-
-
-def tower_histogram_summary(name, values):
-  """Adds a histogram summary tagged `name` less any 'tower_N/' prefix.
-
-  Args:
-    name: str, the tag, possibly with a tower prefix.
-    values: Tensor of any shape.
-  """
-  tf.add_to_collection(tf.GraphKeys.SUMMARIES, histogram_summary(
-      _strip_tower_prefix(name), values))
-
-
-def _histogram_bucket_limits():
-  """The bucket limits of TensorFlow's histogram summaries (float64 [1551]).
-
-  0 and +-1e-12 * 1.1^k up to 1e20 (each limit the previous one times 1.1,
-  as TensorFlow computes them), and +-DBL_MAX.
-  """
-  positive = []
-  limit = 1.0e-12
-  while limit < 1.0e20:
-    positive.append(limit)
-    limit *= 1.1
-  positive.append(np.finfo(np.float64).max)
-  positive = np.array(positive)
-  return np.concatenate([-positive[::-1], [0.0], positive])
-
-
-# A histogram's float32 values are sorted into buckets by table lookup on
-# their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
-# such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
-# holds at most one bucket limit.
-_HISTOGRAM_CELL_SHIFT = 19
-_HISTOGRAM_TABLES = 'cifar10_histogram_tables'
-
-
-def _histogram_tables():
-  """Lookup tables of the bucket of each float32 value, once per graph.
-
-  Returns:
-    limits: float64 [L] constant, the bucket limits.
-    first_bucket: int32 [8192] constant, per cell of float32 bit patterns,
-      the bucket of its smallest value: how many limits are <= it.
-    next_bucket_at: float32 [8192] constant, per cell, the least float32 in
-      it that is >= the one limit inside the cell (+inf if none): values from
-      there on are in the next bucket.
-  """
-  graph = tf.get_default_graph()
-  tables = graph.get_collection(_HISTOGRAM_TABLES)
-  if tables:
-    return tables
-  limits = _histogram_bucket_limits()
-  cells = np.arange(2 ** (32 - _HISTOGRAM_CELL_SHIFT), dtype=np.uint64)
-  first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
-  last = (((cells + 1) << _HISTOGRAM_CELL_SHIFT) - 1).astype(
-      np.uint32).view(np.float32)
-  with np.errstate(invalid='ignore', over='ignore'):
-    # Negative cells run from their largest to their smallest value.
-    low = np.fmin(first, last).astype(np.float64)
-    high = np.fmax(first, last).astype(np.float64)
-    first_bucket = np.searchsorted(limits, low, side='right')
-    inside = np.searchsorted(limits, high, side='right') > first_bucket
-    inside &= np.isfinite(low) & np.isfinite(high)
-    limit = limits[first_bucket[inside]]
-    # A float32 value v reaches a float64 limit iff v >= the limit rounded
-    # up to float32.
-    rounded = limit.astype(np.float32)
-    below = rounded.astype(np.float64) < limit
-    rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
-  next_bucket_at = np.full(cells.shape, np.inf, np.float32)
-  next_bucket_at[inside] = rounded
-  # Shared by every histogram of the graph, whatever scope asks first.
-  with graph.name_scope(None), tf.control_dependencies(None), tf.device(
-      '/cpu:0'), tf.name_scope('histogram_buckets'):
-    tables = [tf.constant(limits, name='limits'),
-              tf.constant(first_bucket.astype(np.int32), name='first_bucket'),
-              tf.constant(next_bucket_at, name='next_bucket_at')]
-  for table in tables:
-    graph.add_to_collection(_HISTOGRAM_TABLES, table)
-  return tables
-
-
-def histogram_summary(tag, values):
-  """The serialized Summary of tf.summary.histogram, with multithreaded ops.
-
-  TensorFlow's HistogramSummary kernel sorts the values into its buckets one
-  at a time, on one core, by binary search: on the 4.7 million conv1
-  activations of a batch it takes longer than the training step. Here the
-  same buckets are found by table lookup, as whole-tensor ops that use every
-  core, and the counts are written into the same Summary protocol buffer:
-  the same tag, min, max, num and bucket counts (sum and sum_squares are
-  float64 sums in another order, equal to about 1e-15).
-
-  Args:
-    tag: str, the summary's tag.
-    values: float Tensor of any shape, with no NaN or infinity (the step
-      then fails with 'Nan in summary histogram for: <tag>', as with
-      tf.summary.histogram).
-
-  Returns:
-    scalar string Tensor, a serialized Summary with one histogram value.
-  """
-  limits, first_bucket, next_bucket_at = _histogram_tables()
-  with tf.name_scope('histogram_summary'):
-    v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    cell = tf.cast(tf.bitwise.right_shift(
-        tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
-    bucket = tf.gather(first_bucket, cell) + tf.cast(
-        v >= tf.gather(next_bucket_at, cell), tf.int32)
-    num_buckets = int(limits.shape[0])
-    counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
-                                      maxlength=num_buckets), tf.float64)
-    # As TensorFlow writes them: each non-empty bucket, and each run of empty
-    # ones as its last bucket.
-    keep = tf.logical_or(counts > 0,
-                         tf.concat([counts[1:], [1.0]], axis=0) > 0)
-    kept_limits = tf.boolean_mask(limits, keep)
-    v64 = tf.cast(v, tf.float64)
-    # The float64 sum of float32 values cannot overflow: it is finite if and
-    # only if every value is, and checking it spares a pass over the values.
-    total = tf.debugging.check_numerics(
-        tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
-    fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
-              ('max', tf.cast(tf.reduce_max(v), tf.float64)),
-              ('num', tf.cast(tf.size(v), tf.float64)),
-              ('sum', total),
-              ('sum_squares', tf.reduce_sum(tf.square(v64))),
-              ('bucket_limit', kept_limits),
-              ('bucket', tf.boolean_mask(counts, keep))]
-    histo = tf.io.encode_proto(
-        sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
-        values=[tf.reshape(value, [1, -1]) for _, value in fields],
-        field_names=[name for name, _ in fields],
-        message_type='tensorflow.HistogramProto')
-    summary_value = tf.io.encode_proto(
-        sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
-        field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-    return tf.io.encode_proto(
-        sizes=[[1]], values=[[summary_value]], field_names=['value'],
-        message_type='tensorflow.Summary')[0]
-
-
 def _activation_summary(x):
   """Helper to create summaries for activations.
 
@@ -418,8 +266,9 @@ def _activation_summary(x):
   """
   # Remove 'tower_[0-9]/' from the name in case this is a multi-GPU training
   # session. This helps the clarity of presentation on tensorboard.
-  tower_histogram_summary(x.op.name + '/activations', x)
-  tower_scalar_summary(x.op.name + '/sparsity', tf.nn.zero_fraction(x))
+  cifar10_summary.tower_histogram_summary(x.op.name + '/activations', x)
+  cifar10_summary.tower_scalar_summary(x.op.name + '/sparsity',
+                                       tf.nn.zero_fraction(x))
 
 
 def _variable_on_cpu(name, shape, initializer, dtype=tf.float32):
@@ -536,18 +385,38 @@ def _lrn(x, name):
     return tf.identity(lrn(x), name=scope)
 
 
-def _data_batches_dir(data_dir):
+def data_set(dataset=None):
+  """The cifar10_input.DataSet of `dataset` (default --dataset)."""
+  return cifar10_input.DATA_SETS[flag_or(dataset, 'dataset')]
+
+
+def data_batches_dir(data_dir=None, dataset=None):
+  """The directory of the data set's records under data_dir.
+
+  Args:
+    data_dir: default --data_dir.
+    dataset: 'cifar10' or 'svhn'; default --dataset.
+
+  Returns:
+    str: data_dir/cifar-10-batches-bin or data_dir/svhn-batches-bin.
+  """
   return os.path.join(flag_or(data_dir, 'data_dir'),
-                      cifar10_download.EXTRACTED_DIR)
+                      data_set(dataset).batches_dir)
 
 
-def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
+def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None,
+                     min_fraction_of_examples_in_queue=(
+                         cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE),
+                     dataset=None):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     batch_size: images per batch; default --batch_size.
     use_fp16: cast the images to float16; default --use_fp16.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue before the first batch (see cifar10_input.distorted_inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -558,15 +427,17 @@ def distorted_inputs(data_dir=None, batch_size=None, use_fp16=None):
     cifar10_input.DataError: if a data file is missing or malformed.
   """
   images, labels = cifar10_input.distorted_inputs(
-      data_dir=_data_batches_dir(data_dir),
-      batch_size=flag_or(batch_size, 'batch_size'))
+      data_dir=data_batches_dir(data_dir, dataset),
+      batch_size=flag_or(batch_size, 'batch_size'),
+      min_fraction_of_examples_in_queue=min_fraction_of_examples_in_queue,
+      data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
 
 def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
-           num_epochs=None):
+           num_epochs=None, dataset=None):
   """Construct input for CIFAR evaluation using the Reader ops.
 
   Args:
@@ -576,6 +447,7 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
     use_fp16: cast the images to float16; default --use_fp16.
     num_epochs: None to cycle forever; an int to read each record that many
       times and then stop (see cifar10_input.inputs).
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -587,15 +459,15 @@ def inputs(eval_data, data_dir=None, batch_size=None, use_fp16=None,
   """
   images, labels = cifar10_input.inputs(
       eval_data=eval_data,
-      data_dir=_data_batches_dir(data_dir),
+      data_dir=data_batches_dir(data_dir, dataset),
       batch_size=flag_or(batch_size, 'batch_size'),
-      num_epochs=num_epochs)
+      num_epochs=num_epochs, data_set=flag_or(dataset, 'dataset'))
   if flag_or(use_fp16, 'use_fp16'):
     images = tf.cast(images, tf.float16)
   return images, labels
 
 
-def inference(images, mixed_precision=None):
+def inference(images, mixed_precision=None, top_layers=None):
   """Build the CIFAR-10 model.
 
   Args:
@@ -606,16 +478,25 @@ def inference(images, mixed_precision=None):
       (GPUs) or bfloat16 (CPUs), see compute_dtype(), but create the
       variables in float32 (the names and checkpoints of float32 training),
       each layer reading them through a cast; or the dtype to compute in.
+    top_layers: 'full' (the tutorial's local3, local4, softmax_linear) or
+      'local' (locally_connected_top()); default --top_layers.
 
   Returns:
     Logits: [batch, NUM_CLASSES] Tensor of the images' dtype; float32 with
     mixed_precision (so the softmax and loss are computed in float32).
+
+  Raises:
+    ValueError: if top_layers is not one of TOP_LAYERS.
   """
   # We instantiate all variables using tf.get_variable() instead of
   # tf.Variable() in order to share variables across multiple GPU training
   # runs. If we only ran this model on a single GPU, we could simplify this
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
+  top_layers = flag_or(top_layers, 'top_layers')
+  if top_layers not in TOP_LAYERS:
+    raise ValueError('top_layers must be one of %s, got %r.' % (
+        ', '.join(TOP_LAYERS), top_layers))
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
   dtype = compute_dtype(mixed_precision)
@@ -664,6 +545,8 @@ def inference(images, mixed_precision=None):
   # pool2
   pool2 = tf.nn.max_pool(norm2, ksize=[1, 3, 3, 1],
                          strides=[1, 2, 2, 1], padding='SAME', name='pool2')
+  if top_layers == 'local':
+    return locally_connected_top(pool2, var_dtype)
 
   # local3
   with tf.variable_scope('local3') as scope:
@@ -708,6 +591,175 @@ def inference(images, mixed_precision=None):
   if dtype != var_dtype:
     return tf.cast(softmax_linear, tf.float32, name='softmax_linear/float32')
   return softmax_linear
+
+
+def _locally_connected(x, filters, stddev, wd, var_dtype):
+  """A locally connected layer: a 3x3 convolution with unshared weights.
+
+  Each output position has its own LOCAL_KERNEL x LOCAL_KERNEL x depth x
+  filters weights (cuda-convnet's 'local' layer: padding 1, stride 1); the
+  biases are per filter, shared by the positions, as cuda-convnet's default.
+
+  Args:
+    x: [batch, height, width, depth] Tensor.
+    filters: int, output channels.
+    stddev: standard deviation of the weights' truncated normal initializer.
+    wd: L2 weight decay of the weights.
+    var_dtype: dtype of the variables (x's dtype, or float32 under mixed
+      precision).
+
+  Returns:
+    [batch, height, width, filters] Tensor of x's dtype, before the ReLU.
+  """
+  height, width, depth = x.shape.as_list()[1:]
+  patch = LOCAL_KERNEL * LOCAL_KERNEL * depth
+  weights = _variable_with_weight_decay(
+      'weights', [height, width, patch, filters], stddev=stddev, wd=wd,
+      dtype=var_dtype)
+  biases = _variable_on_cpu('biases', [filters], tf.constant_initializer(0.0),
+                            var_dtype)
+  # [batch, height, width, patch]: each position's 3x3 neighbourhood, zero
+  # padded by 1 at the borders (SAME at stride 1), ordered (row, column,
+  # channel) as the weights' third axis.
+  patches = tf.image.extract_patches(
+      x, sizes=[1, LOCAL_KERNEL, LOCAL_KERNEL, 1], strides=[1, 1, 1, 1],
+      rates=[1, 1, 1, 1], padding='SAME')
+  # One matrix product per position: out[b,i,j,o] = sum_k p[b,i,j,k] W[i,j,k,o].
+  local = tf.einsum('bijk,ijko->bijo', patches,
+                    tf.cast(weights, x.dtype.base_dtype))
+  return tf.nn.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
+
+
+def locally_connected_top(pool2, var_dtype=None):
+  """The top of cuda-convnet's layers-conv-local-11pct, after pool2.
+
+  local3_lc: locally connected, 32 filters 3x3, padding 1, stride 1, ReLU,
+  weights 6*6*(3*3*64)*32 = 663,552; local4_lc: the same on local3_lc's 32
+  channels, 6*6*(3*3*32)*32 = 331,776; fc10: fully connected 6*6*32 = 1,152
+  -> 10 logits, 11,520. Weight decay 0.004 on all three, init scale 0.04,
+  0.04 and 0.01, biases 0 (cuda-convnet's). With conv1 and conv2 the model
+  has 1,114,250 parameters (the default top: 1,068,298).
+
+  The scopes are not the default top's local3/local4/softmax_linear, so the
+  two models' checkpoints cannot be mixed up (checkpoint_top_layers() tells
+  them apart).
+
+  Args:
+    pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2, in
+      the dtype the layers compute in.
+    var_dtype: the dtype of the variables (float32 under mixed precision);
+      default pool2's.
+
+  Returns:
+    Logits: [batch, NUM_CLASSES] Tensor of pool2's dtype; float32 when that
+    differs from var_dtype (mixed precision).
+  """
+  dtype = pool2.dtype.base_dtype
+  var_dtype = var_dtype or dtype
+
+  with tf.variable_scope('local3_lc') as scope:
+    local3 = tf.nn.relu(_locally_connected(pool2, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local3)
+
+  with tf.variable_scope('local4_lc') as scope:
+    local4 = tf.nn.relu(_locally_connected(local3, LOCAL_FILTERS, 0.04, 0.004,
+                                           var_dtype), name=scope.name)
+    _activation_summary(local4)
+
+  with tf.variable_scope('fc10') as scope:
+    dim = local4.get_shape()[1:].num_elements()
+    reshape = tf.reshape(local4, [-1, dim])
+    weights = _variable_with_weight_decay('weights', [dim, NUM_CLASSES],
+                                          stddev=0.01, wd=0.004,
+                                          dtype=var_dtype)
+    biases = _variable_on_cpu('biases', [NUM_CLASSES],
+                              tf.constant_initializer(0.0), var_dtype)
+    fc10 = tf.add(tf.matmul(reshape, tf.cast(weights, dtype)),
+                  tf.cast(biases, dtype), name=scope.name)
+    _activation_summary(fc10)
+
+  if dtype != var_dtype:
+    return tf.cast(fc10, tf.float32, name='fc10/float32')
+  return fc10
+
+
+def predictions(logits):
+  """The normalized predictions: the softmax of inference()'s logits.
+
+  inference() returns unnormalized logits because loss() applies the softmax
+  inside the cross entropy; this is the tutorial's first exercise.
+
+  Args:
+    logits: [batch, NUM_CLASSES] Tensor from inference(), any float dtype.
+
+  Returns:
+    [batch, NUM_CLASSES] float32 Tensor, each row non-negative and summing
+    to 1, ordered as the logits.
+  """
+  return tf.nn.softmax(tf.cast(logits, tf.float32), name='predictions')
+
+
+def latest_checkpoint(checkpoint_dir):
+  """The newest checkpoint in checkpoint_dir that reads in full.
+
+  Returns:
+    str path prefix, or None if checkpoint_dir holds none that reads.
+  """
+  checkpoint, _ = cifar10_checkpoint.newest_readable(checkpoint_dir)
+  return checkpoint.path if checkpoint else None
+
+
+def checkpoint_top_layers(checkpoint_path):
+  """Which top layers a checkpoint holds, read from its variable names.
+
+  Args:
+    checkpoint_path: path prefix of a checkpoint.
+
+  Returns:
+    'full', 'local', or None if it holds neither model's variables.
+
+  Raises:
+    tf.errors.OpError: if the checkpoint cannot be read.
+  """
+  # pylint: disable=protected-access
+  with cifar10_checkpoint.reader(checkpoint_path) as reader:
+    names = reader.get_variable_to_shape_map()
+  for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
+    if name in names:
+      return top
+  return None
+
+
+class TopLayersError(cifar10_dirs.UserError, ValueError):
+  """--top_layers differs from the top of the checkpoints to resume."""
+
+
+def top_layers_to_use(checkpoint_dir, top_layers=None):
+  """The top layers of the newest checkpoint, or else of the flag.
+
+  Args:
+    checkpoint_dir: where the checkpoints are (--train_dir, --checkpoint_dir).
+    top_layers: 'full' or 'local' asked for explicitly; None takes
+      --top_layers, counted as explicit only if given on the command line.
+
+  Returns:
+    'full' or 'local'.
+
+  Raises:
+    TopLayersError: if a top was asked for explicitly and the newest
+      checkpoint has the other one.
+  """
+  explicit = top_layers is not None or FLAGS['top_layers'].present
+  top_layers = flag_or(top_layers, 'top_layers')
+  path = latest_checkpoint(checkpoint_dir) if checkpoint_dir else None
+  found = checkpoint_top_layers(path) if path else None
+  if found and explicit and found != top_layers:
+    raise TopLayersError(
+        '--top_layers=%s, but %s has the %s top layers; pass '
+        '--top_layers=%s, or another directory to start a new model.'
+        % (top_layers, path, found, found))
+  return found or top_layers
 
 
 def loss(logits, labels, scope=None):
@@ -763,14 +815,14 @@ def _add_loss_summaries(total_loss, losses=None):
     # Name each loss as '<name>_raw' and name the moving average version of
     # the loss as the original loss name. (The original's ' (raw)' is not a
     # legal summary name.) The average is read after this step's update.
-    tower_scalar_summary(l.op.name + '_raw', l)
+    cifar10_summary.tower_scalar_summary(l.op.name + '_raw', l)
     with tf.control_dependencies([loss_averages_op]):
-      tower_scalar_summary(l.op.name, tf.identity(loss_averages.average(l)))
+      cifar10_summary.tower_scalar_summary(l.op.name, tf.identity(loss_averages.average(l)))
 
   return loss_averages_op
 
 
-def learning_rate(global_step, examples_per_step):
+def learning_rate(global_step, examples_per_step, dataset=None):
   """The tutorial's learning-rate schedule, with its summary.
 
   Args:
@@ -778,11 +830,12 @@ def learning_rate(global_step, examples_per_step):
       processed.
     examples_per_step: images consumed by one step (the batch size, times the
       number of towers in the multi-GPU trainer).
+    dataset: whose epoch the schedule counts in; default --dataset.
 
   Returns:
     float32 scalar Tensor: 0.1, multiplied by 0.1 every 350 epochs.
   """
-  num_batches_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / examples_per_step
+  num_batches_per_epoch = data_set(dataset).num_train / examples_per_step
   decay_steps = int(num_batches_per_epoch * NUM_EPOCHS_PER_DECAY)
 
   # Decay the learning rate exponentially based on the number of steps.
@@ -791,7 +844,7 @@ def learning_rate(global_step, examples_per_step):
                                   decay_steps,
                                   LEARNING_RATE_DECAY_FACTOR,
                                   staircase=True)
-  tower_scalar_summary('learning_rate', lr)
+  cifar10_summary.tower_scalar_summary('learning_rate', lr)
   return lr
 
 
@@ -833,12 +886,13 @@ def apply_gradients(opt, grads, global_step):
   # Add histograms for trainable variables. (tf.summary.histogram would tag
   # them 'conv1/weights_1': the variable already owns the name.)
   for var in tf.trainable_variables():
-    tower_histogram_summary(var.op.name, var)
+    cifar10_summary.tower_histogram_summary(var.op.name, var)
 
   # Add histograms for gradients.
   for grad, var in grads:
     if grad is not None:
-      tower_histogram_summary(var.op.name + '/gradients', grad)
+      cifar10_summary.tower_histogram_summary(var.op.name + '/gradients',
+                                              grad)
 
   # Track the moving averages of all trainable variables. They are updated
   # after the step, so that they average the weights the step produced.
@@ -882,7 +936,8 @@ def train(total_loss, global_step, batch_size=None, mixed_precision=None):
   return apply_gradients(opt, grads, global_step)
 
 
-def maybe_download_and_extract(data_dir=None, data_url=None):
+def maybe_download_and_extract(data_dir=None, data_url=None,
+                               download_timeout_secs=None, dataset=None):
   """Download and extract the tarball from Alex's website.
 
   Nothing is fetched when the extracted files are already in place. The
@@ -894,14 +949,26 @@ def maybe_download_and_extract(data_dir=None, data_url=None):
     data_dir: where to put the data; default --data_dir.
     data_url: https://, http:// or file:// URL of the archive; default
       --data_url.
+    download_timeout_secs: seconds each download attempt may take; default
+      --download_timeout_secs.
+    dataset: default --dataset; 'svhn' fetches and converts SVHN instead
+      (cifar10_svhn.maybe_download_and_convert, from --svhn_url).
 
   Returns:
-    str, path of the extracted 'cifar-10-batches-bin' directory.
+    str, path of the extracted 'cifar-10-batches-bin' directory (or of
+    'svhn-batches-bin').
 
   Raises:
     cifar10_download.DownloadError: with what failed and how to put the data
       in place by hand.
+    cifar10_svhn.SVHNError: if an SVHN .mat file is not SVHN data.
   """
+  if flag_or(dataset, 'dataset') == 'svhn':
+    return cifar10_svhn.maybe_download_and_convert(
+        flag_or(data_dir, 'data_dir'), flag_or(None, 'svhn_url'),
+        out=sys.stdout, deadline_secs=flag_or(download_timeout_secs,
+                                              'download_timeout_secs'))
   return cifar10_download.download_and_extract(
       flag_or(data_dir, 'data_dir'), flag_or(data_url, 'data_url'),
-      out=sys.stdout)
+      out=sys.stdout,
+      deadline_secs=flag_or(download_timeout_secs, 'download_timeout_secs'))

@@ -72,11 +72,13 @@ import tensorflow.compat.v1 as tf
 
 # Owns --batch_size, --data_dir, --use_fp16, --mixed_precision, --xla.
 from cifar10 import cifar10
+from cifar10 import cifar10_app
 from cifar10 import cifar10_benchmark_report as report_lib
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
 from cifar10 import cifar10_keras
 from cifar10 import cifar10_multi_gpu_train
+from cifar10 import cifar10_summary
 from cifar10 import cifar10_synthetic  # Owns --records_per_file.
 from cifar10 import cifar10_timing
 from cifar10 import cifar10_train  # session_config().
@@ -114,7 +116,10 @@ tf.app.flags.DEFINE_float('wait_quiet_secs', 0.0,
                           lower_bound=0.0)
 tf.app.flags.DEFINE_integer('keras_timeout', 600, """Seconds the Keras """
                             """child may take.""", lower_bound=1)
-tf.app.flags.DEFINE_string('output_json', '', """Write the figures here.""")
+# cifar10_predict has an --output_json of its own; a process runs one script
+# (the tests import both), so each may define it.
+tf.app.flags.DEFINE_string('output_json', '', """Write the figures here.""",
+                           allow_override=True)
 
 SYNTHETIC_RECORDS_PER_FILE = 2000
 # ----------------------------------------------------------------------------
@@ -337,7 +342,8 @@ def measure_summaries(batch_size, data_dir, config):
   graphs = collections.OrderedDict([
       ('cifar10_train', training_graph(batch_size, data_dir, False)),
       ('cifar10_multi_gpu_train', towers_graph(1, batch_size, data_dir))])
-  with mock.patch.object(cifar10, 'histogram_summary', _tutorial_histogram):
+  with mock.patch.object(cifar10_summary, 'histogram_summary',
+                         _tutorial_histogram):
     graphs['cifar10_train, TensorFlow histogram kernel'] = training_graph(
         batch_size, data_dir, False)
   log_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_summaries_')
@@ -597,7 +603,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Entry point of `python -m cifar10.cifar10_benchmark` and the command."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

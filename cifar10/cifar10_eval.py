@@ -40,27 +40,33 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import sys
-
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_eval.py`: import this directory as
-  # the `cifar10` package, like `python -m cifar10.cifar10_eval` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
-
-from datetime import datetime  # pylint: disable=g-import-not-at-top
+from datetime import datetime
+import struct
 import time
+import zlib
 
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_eval.py, or a script beside it that imports it).
+# Either way each file loads once, and before TensorFlow, so that
+# cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_input
+else:
+  import cifar10
+  import cifar10_app
+  import cifar10_checkpoint
+  import cifar10_dirs
+  import cifar10_download
+  import cifar10_input
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 
@@ -71,27 +77,47 @@ tf.app.flags.DEFINE_enum('eval_data', 'test', ['test', 'train_eval'],
 tf.app.flags.DEFINE_string('checkpoint_dir', '/tmp/cifar10_train',
                            """Directory where to read model checkpoints.""")
 tf.app.flags.DEFINE_integer('eval_interval_secs', 60 * 5,
-                            """How often to run the eval.""", lower_bound=0)
+                            """How often to run the eval (seconds, at least """
+                            """1).""", lower_bound=1)
 tf.app.flags.DEFINE_integer('num_examples', 10000,
-                            """Number of examples to run.""", lower_bound=1)
+                            """Number of examples to run (with """
+                            """--dataset=svhn the default is SVHN's """
+                            """26032).""", lower_bound=1)
 tf.app.flags.DEFINE_boolean('run_once', False,
                             """Whether to run eval only once.""")
 tf.app.flags.DEFINE_boolean('eval_on_cpu', False,
                             """Run on the CPU only, leaving every GPU to """
                             """training.""")
+tf.app.flags.DEFINE_boolean('moving_average', True,
+                            """Evaluate the moving averages of the weights """
+                            """(the tutorial's); false: the raw weights.""")
+tf.app.flags.DEFINE_boolean('compare_moving_average', False,
+                            """Evaluate each checkpoint with the moving """
+                            """averages and with the raw weights, and print """
+                            """both side by side.""")
 
 PRECISION_TAG = 'Precision @ 1'
+# The other summaries of each evaluation, at the checkpoint's global step.
+RAW_PRECISION_TAG = 'Precision @ 1 (raw weights)'
+CLASS_PRECISION_TAG = 'Precision @ 1 per class/%s'
+CONFUSION_IMAGE_TAG = 'Confusion matrix'
+CLASS_TEXT_TAG = 'Per-class results'
+
+MOVING_AVERAGES = 'moving averages'
+RAW_WEIGHTS = 'raw weights'
+# Side of a confusion matrix cell in the TensorBoard image, in pixels.
+_CELL_PIXELS = 16
 
 
-class EvalError(ValueError):
+class EvalError(cifar10_dirs.UserError, ValueError):
   """The evaluation cannot run as asked (checkpoint or flag mismatch)."""
 
 
-def _check_num_examples(eval_data, data_dir, num_examples):
+def _check_num_examples(eval_data, data_dir, num_examples, dataset=None):
   """Returns num_examples if the evaluation set holds that many images."""
   files = (cifar10_input.TEST_FILES if eval_data == 'test'
            else cifar10_input.TRAIN_FILES)
-  batches_dir = os.path.join(data_dir, cifar10_download.EXTRACTED_DIR)
+  batches_dir = cifar10.data_batches_dir(data_dir, dataset)
   available = cifar10_input.check_data_files(
       [os.path.join(batches_dir, f) for f in files])
   if num_examples > available:
@@ -102,32 +128,176 @@ def _check_num_examples(eval_data, data_dir, num_examples):
   return num_examples
 
 
-def _count_correct(sess, top_k_op, summary_op, num_examples):
+def weights_to_restore(moving_average=True):
+  """What a Saver restores into the current graph's variables.
+
+  Args:
+    moving_average: True: each trainable variable from its moving average
+      (the tutorial's evaluation); False: from the raw trained value.
+
+  Returns:
+    dict of checkpoint name to Variable (global_step included).
+  """
+  if moving_average:
+    return tf.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
+  return {v.op.name: v for v in tf.global_variables()}
+
+
+def confusion_matrix(labels, predicted, num_classes=cifar10.NUM_CLASSES):
+  """Counts how often each class is predicted as each class.
+
+  Args:
+    labels: [n] int array of true classes.
+    predicted: [n] int array of predicted classes.
+    num_classes: int.
+
+  Returns:
+    [num_classes, num_classes] int64 array; [i, j] counts the images of class
+    i predicted as class j, so row i sums to the number of images of class i.
+  """
+  flat = np.asarray(labels, np.int64) * num_classes + np.asarray(predicted)
+  return np.bincount(flat, minlength=num_classes * num_classes).reshape(
+      num_classes, num_classes)
+
+
+def class_precisions(confusion):
+  """Precision @ 1 of each class: the fraction of its images predicted right.
+
+  Returns:
+    [num_classes] float64 array; NaN for a class with no images.
+  """
+  with np.errstate(invalid='ignore', divide='ignore'):
+    return np.diag(confusion) / confusion.sum(axis=1)
+
+
+def class_report(columns, class_names, step):
+  """The per-class results of one checkpoint, as printed after the precision.
+
+  Args:
+    columns: list of (weights, confusion): the name of the weights evaluated
+      (MOVING_AVERAGES or RAW_WEIGHTS) and their confusion matrix, printed as
+      side-by-side precision columns; the confusion matrix printed is the
+      first one's.
+    class_names: the NUM_CLASSES class names.
+    step: the checkpoint's global step.
+
+  Returns:
+    str of several lines.
+  """
+  width = max(len(n) for n in class_names) + 3
+  heads = [w for w, _ in columns]
+  lines = ['Precision @ 1 per class at step %d:' % step,
+           '  %-*s %7s  ' % (width, 'class', 'images') +
+           '  '.join('%15s' % h for h in heads)]
+  precisions = [class_precisions(c) for _, c in columns]
+  counts = columns[0][1].sum(axis=1)
+  for i, name in enumerate(class_names):
+    lines.append('  %-*s %7d  ' % (width, '%d %s' % (i, name), counts[i]) +
+                 '  '.join('%15.3f' % p[i] for p in precisions))
+  lines.append('  %-*s %7d  ' % (width, 'all', counts.sum()) + '  '.join(
+      '%15.3f' % (np.trace(c) / c.sum()) for _, c in columns))
+  confusion = columns[0][1]
+  lines.append('Confusion matrix of the %s (row: true class, column: '
+               'predicted class):' % heads[0])
+  cell = max(5, len(str(confusion.max())) + 1)
+  lines.append('  %-*s ' % (width, '') + ''.join(
+      '%*d' % (cell, j) for j in range(len(class_names))))
+  for i, name in enumerate(class_names):
+    lines.append('  %-*s ' % (width, '%d %s' % (i, name)) + ''.join(
+        '%*d' % (cell, n) for n in confusion[i]))
+  return '\n'.join(lines)
+
+
+def _png(pixels):
+  """Encodes a [height, width] uint8 array as a greyscale PNG."""
+  def chunk(kind, data):
+    return (struct.pack('>I', len(data)) + kind + data +
+            struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+  height, width = pixels.shape
+  rows = b''.join(b'\x00' + row.tobytes() for row in pixels)  # Filter 0.
+  return (b'\x89PNG\r\n\x1a\n' +
+          chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0,
+                                     0)) +
+          chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+
+
+def confusion_image(confusion):
+  """The confusion matrix as a picture: each row scaled by its class's size.
+
+  Returns:
+    [n * _CELL_PIXELS, n * _CELL_PIXELS] uint8 array: cell (i, j) is white
+    when every image of class i was predicted as j, black when none was.
+  """
+  totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+  cells = np.round(255.0 * confusion / totals).astype(np.uint8)
+  return np.kron(cells, np.ones([_CELL_PIXELS, _CELL_PIXELS], np.uint8))
+
+
+def class_summaries(confusion, class_names, report):
+  """TensorBoard values of the per-class results.
+
+  Args:
+    confusion: [n, n] confusion matrix.
+    class_names: the n class names.
+    report: the printed class_report(), shown as text.
+
+  Returns:
+    list of tf.Summary.Value: a precision scalar per class, the confusion
+    matrix as an image and the report as text.
+  """
+  values = [tf.Summary.Value(tag=CLASS_PRECISION_TAG % name,
+                             simple_value=float(p))
+            for name, p in zip(class_names, class_precisions(confusion))
+            if not np.isnan(p)]
+  pixels = confusion_image(confusion)
+  values.append(tf.Summary.Value(tag=CONFUSION_IMAGE_TAG, image=tf.Summary.Image(
+      height=pixels.shape[0], width=pixels.shape[1], colorspace=1,
+      encoded_image_string=_png(pixels))))
+  # TensorBoard's text plugin renders markdown: indent as a code block.
+  text = '\n'.join('    ' + line for line in report.split('\n'))
+  values.append(tf.Summary.Value(
+      tag=CLASS_TEXT_TAG,
+      metadata=tf.SummaryMetadata(
+          plugin_data=tf.SummaryMetadata.PluginData(plugin_name='text')),
+      tensor=tf.make_tensor_proto(text, dtype=tf.string)))
+  return values
+
+
+def _count_correct(sess, top_k_op, summary_op, num_examples, class_ops):
   """Runs batches until num_examples predictions are scored, each once.
 
   Returns:
-    (true_count, summary_str) where summary_str is the summary of the first
-    batch.
+    (true_count, summary_str, confusion) where summary_str is the summary of
+    the first batch and confusion the confusion_matrix() of the images.
   """
   true_count = 0  # Counts the number of correct predictions.
   counted = 0
-  predictions, summary_str = sess.run([top_k_op, summary_op])
+  confusion = 0
+  (predictions, (labels, predicted)), summary_str = sess.run(
+      [(top_k_op, class_ops), summary_op])
   while True:
     # The last batch may hold more images than are still to be counted.
     take = min(len(predictions), num_examples - counted)
     true_count += int(np.sum(predictions[:take]))
+    confusion += confusion_matrix(labels[:take], predicted[:take])
     counted += take
     if counted >= num_examples:
-      return true_count, summary_str
-    predictions = sess.run(top_k_op)
+      return true_count, summary_str, confusion
+    predictions, (labels, predicted) = sess.run((top_k_op, class_ops))
 
 
 def eval_once(saver, summary_writer, top_k_op, summary_op, global_step,
-              local_init_op, checkpoint_path, num_examples, config=None):
+              local_init_op, checkpoint_path, num_examples, config=None,
+              class_ops=None, class_names=cifar10_input.CLASS_NAMES,
+              weights=MOVING_AVERAGES, raw_saver=None):
   """Run Eval once.
 
+  Prints the precision @ 1, then the per-class results, and writes them to
+  TensorBoard at the checkpoint's global step.
+
   Args:
-    saver: Saver restoring the moving-average weights.
+    saver: Saver restoring the weights to evaluate.
     summary_writer: Summary writer.
     top_k_op: Top K op: [batch] bool Tensor.
     summary_op: Summary op.
@@ -136,17 +306,56 @@ def eval_once(saver, summary_writer, top_k_op, summary_op, global_step,
     checkpoint_path: the checkpoint to evaluate.
     num_examples: how many images to score.
     config: tf.ConfigProto of the session.
+    class_ops: (labels, predicted classes), two [batch] int32 Tensors.
+    class_names: the NUM_CLASSES class names.
+    weights: what `saver` restores: MOVING_AVERAGES or RAW_WEIGHTS.
+    raw_saver: if set, a Saver of the raw weights, evaluated second on the
+      same images and printed beside the first.
 
   Returns:
-    float, the precision @ 1.
+    float, the precision @ 1 of `saver`'s weights.
+  """
+  step, true_count, summary_str, confusion = _score(
+      saver, top_k_op, summary_op, global_step, local_init_op,
+      checkpoint_path, num_examples, config, class_ops)
+
+  # Compute precision @ 1.
+  precision = true_count / num_examples
+  print('%s: precision @ 1 = %.3f' % (datetime.now(), precision))
+
+  summary = tf.Summary()
+  summary.ParseFromString(summary_str)
+  summary.value.add(tag=PRECISION_TAG, simple_value=precision)
+  columns = [(weights, confusion)]
+  if raw_saver is not None:
+    _, raw_count, _, raw_confusion = _score(
+        raw_saver, top_k_op, summary_op, global_step, local_init_op,
+        checkpoint_path, num_examples, config, class_ops)
+    raw_precision = raw_count / num_examples
+    print('%s: precision @ 1 = %.3f with the raw weights; the moving '
+          'averages add %+.1f points.' % (datetime.now(), raw_precision,
+                                          100 * (precision - raw_precision)))
+    summary.value.add(tag=RAW_PRECISION_TAG, simple_value=raw_precision)
+    columns.append((RAW_WEIGHTS, raw_confusion))
+  report = class_report(columns, class_names, step)
+  print(report)
+  sys.stdout.flush()
+
+  summary.value.extend(class_summaries(confusion, class_names, report))
+  summary_writer.add_summary(summary, step)
+  summary_writer.flush()
+  return precision
+
+
+def _score(saver, top_k_op, summary_op, global_step, local_init_op,
+           checkpoint_path, num_examples, config, class_ops):
+  """Restores a checkpoint with `saver` and scores num_examples images.
+
+  Returns:
+    (global step, true_count, summary_str, confusion); see _count_correct.
   """
   with tf.Session(config=config) as sess:
-    try:
-      saver.restore(sess, checkpoint_path)
-    except ValueError as e:
-      # Saver.restore checks that the files exist before it reads them:
-      # training may have rotated the checkpoint away since it was named.
-      raise tf.errors.NotFoundError(None, None, str(e))
+    cifar10_checkpoint.restore(sess, saver, checkpoint_path)
     # The input's epoch counter starts again: every checkpoint sees one pass.
     sess.run(local_init_op)
     step = sess.run(global_step)
@@ -155,23 +364,12 @@ def eval_once(saver, summary_writer, top_k_op, summary_op, global_step,
     coord = tf.train.Coordinator()
     threads = tf.train.start_queue_runners(sess=sess, coord=coord)
     try:
-      true_count, summary_str = _count_correct(sess, top_k_op, summary_op,
-                                               num_examples)
+      true_count, summary_str, confusion = _count_correct(
+          sess, top_k_op, summary_op, num_examples, class_ops)
     finally:
       coord.request_stop()
       coord.join(threads, stop_grace_period_secs=10)
-
-  # Compute precision @ 1.
-  precision = true_count / num_examples
-  print('%s: precision @ 1 = %.3f' % (datetime.now(), precision))
-  sys.stdout.flush()
-
-  summary = tf.Summary()
-  summary.ParseFromString(summary_str)
-  summary.value.add(tag=PRECISION_TAG, simple_value=precision)
-  summary_writer.add_summary(summary, step)
-  summary_writer.flush()
-  return precision
+  return step, true_count, summary_str, confusion
 
 
 def _reason(error):
@@ -185,49 +383,20 @@ def _reason(error):
   return lines[0]
 
 
-def _mismatch(checkpoint_path, var_list):
-  """Says which variable the checkpoint lacks or holds in another shape.
-
-  Args:
-    checkpoint_path: the checkpoint.
-    var_list: dict of checkpoint name to the model's Variable.
-
-  Returns:
-    str, the first mismatch, or None if every variable fits.
-  """
-  try:
-    reader = tf.train.load_checkpoint(checkpoint_path)
-  except tf.errors.OpError as e:
-    return _reason(e)
-  shapes = reader.get_variable_to_shape_map()
-  dtypes = reader.get_variable_to_dtype_map()
-  for name, var in sorted(var_list.items()):
-    if name not in shapes:
-      return 'it has no %s' % name
-    model = (var.dtype.base_dtype.name, var.shape.as_list())
-    if (dtypes[name].name, shapes[name]) != model:
-      return '%s is %s %s there, %s %s in the model' % (
-          (name, dtypes[name].name, shapes[name]) + model)
-  return None
-
-
-def _restore_error(checkpoint_path, error, var_list):
+def _evaluation_error(checkpoint_path, error):
   """Turns a failed evaluation into a short message naming the checkpoint.
+
+  The checkpoint was checked against the model before (restore_plan), so
+  evaluating its weights failed: e.g. the activation histograms reject the
+  NaN or infinite values of a diverged model.
 
   Returns:
     An EvalError, or None if training deleted the checkpoint before it could
-    be read (checkpoints rotate): that is not an error.
+    be read (the trainer keeps only its newest few): that is not an error.
   """
   if (isinstance(error, tf.errors.NotFoundError) and
-      not tf.train.checkpoint_exists(checkpoint_path)):
-    return None  # Rotated away by training while we waited: not an error.
-  mismatch = _mismatch(checkpoint_path, var_list)
-  if mismatch:
-    return EvalError(
-        'Cannot restore %s into the CIFAR-10 model: %s. Is it a checkpoint of '
-        'this model (same --use_fp16)?' % (checkpoint_path, mismatch))
-  # The weights fit, so evaluating them failed: e.g. the activation
-  # histograms reject the NaN or infinite values of a diverged model.
+      not os.path.exists(checkpoint_path + '.index')):
+    return None
   reason = _reason(error)
   if 'Nan' in reason or 'Infinity' in reason:
     reason += ('; the model diverged before this checkpoint: evaluate an '
@@ -238,7 +407,8 @@ def _restore_error(checkpoint_path, error, var_list):
 def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
              run_once=False, eval_interval_secs=300, data_dir=None,
              batch_size=None, use_fp16=None, eval_on_cpu=False,
-             mixed_precision=None):
+             mixed_precision=None, moving_average=True,
+             compare_moving_average=False, top_layers=None, dataset=None):
   """Eval CIFAR-10 for a number of steps.
 
   Args:
@@ -254,91 +424,148 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     eval_on_cpu: hide the GPUs from the evaluation.
     mixed_precision: compute in float16 (the checkpoint's variables are
       float32 either way); default --mixed_precision.
+    moving_average: evaluate the moving averages of the weights (True, the
+      tutorial's) or the raw weights.
+    compare_moving_average: evaluate both on each checkpoint, printed side
+      by side (moving_average is then ignored).
+    top_layers: the model's top, 'full' or 'local'; default that of the
+      newest checkpoint in checkpoint_dir, or --top_layers if there is none.
+    dataset: 'cifar10' or 'svhn'; default --dataset.
 
   Returns:
     float, the precision @ 1 of the last checkpoint evaluated, or None if
     there was none.
 
   Raises:
-    EvalError: if num_examples exceeds the data or a checkpoint does not fit.
+    EvalError: if num_examples exceeds the data or evaluating fails.
+    cifar10_checkpoint.CheckpointError: if a checkpoint does not fit the
+      model.
+    cifar10.TopLayersError: if top_layers differs from the checkpoint's.
+    cifar10_dirs.DirError: if a directory flag is unusable, or another
+      process writes eval_dir.
   """
-  _check_num_examples(eval_data, cifar10.flag_or(data_dir, 'data_dir'),
-                      num_examples)
+  data_dir = cifar10.flag_or(data_dir, 'data_dir')
+  cifar10_dirs.check_directory_flag('data_dir', data_dir)
+  cifar10_dirs.check_directory_flag('checkpoint_dir', checkpoint_dir)
+  cifar10_dirs.check_apart('eval_dir', eval_dir, 'checkpoint_dir',
+                           checkpoint_dir)
+  # Another evaluator already writing eval_dir is refused at once; a new
+  # eval_dir is only made (and locked) once there is a checkpoint to score.
+  lock = (cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')
+          if os.path.isdir(eval_dir) else None)
+  _check_num_examples(eval_data, data_dir, num_examples, dataset)
+  class_names = cifar10_input.read_class_names(
+      cifar10.data_batches_dir(data_dir, dataset),
+      cifar10.data_set(dataset).class_names)
+  top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.
     eval_data = eval_data == 'test'
     with tf.device('/cpu:0'):
       images, labels = cifar10.inputs(eval_data=eval_data, data_dir=data_dir,
                                       batch_size=batch_size,
-                                      use_fp16=use_fp16, num_epochs=1)
+                                      use_fp16=use_fp16, num_epochs=1,
+                                      dataset=dataset)
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
-    logits = cifar10.inference(images, mixed_precision)
+    logits = cifar10.inference(images, mixed_precision, top_layers)
 
     # Calculate predictions. in_top_k needs float32 logits; labels stay int32.
     top_k_op = tf.nn.in_top_k(tf.cast(logits, tf.float32), labels, 1)
+    class_ops = (labels, tf.argmax(logits, 1, output_type=tf.int32))
 
-    # Restore the moving average version of the learned variables for eval.
+    # Restore the moving average version of the learned variables for eval
+    # (or, if asked, the raw weights).
     global_step = tf.train.get_or_create_global_step()
-    variable_averages = tf.train.ExponentialMovingAverage(
-        cifar10.MOVING_AVERAGE_DECAY)
-    variables_to_restore = variable_averages.variables_to_restore()
+    moving_average = moving_average or compare_moving_average
+    variables_to_restore = weights_to_restore(moving_average)
     saver = tf.train.Saver(variables_to_restore)
+    raw_saver = (tf.train.Saver(weights_to_restore(False))
+                 if compare_moving_average else None)
 
     # Build the summary operation based on the TF collection of Summaries.
     summary_op = tf.summary.merge_all()
     local_init_op = tf.local_variables_initializer()
 
-    summary_writer = tf.summary.FileWriter(eval_dir, g)
+    summary_writer = None
     config = cifar10.use_xla(tf.ConfigProto(
         gpu_options=tf.GPUOptions(allow_growth=True),
         device_count={'GPU': 0} if eval_on_cpu else None))
 
     precision = None
-    last_evaluated = None
-    while True:
-      start = time.time()
-      checkpoint_path = tf.train.latest_checkpoint(checkpoint_dir)
-      if not checkpoint_path:
-        print('No checkpoint file found in %s%s' % (
-            checkpoint_dir, '' if run_once else '; waiting for one'))
-      elif checkpoint_path != last_evaluated:
-        try:
-          precision = eval_once(saver, summary_writer, top_k_op, summary_op,
-                                global_step, local_init_op, checkpoint_path,
-                                num_examples, config)
-        except (tf.errors.NotFoundError,
-                tf.errors.InvalidArgumentError) as e:
-          error = _restore_error(checkpoint_path, e, variables_to_restore)
-          if error:
-            raise error
-          print('%s was deleted before it could be read; skipping it.'
-                % checkpoint_path)
-        last_evaluated = checkpoint_path
-      if run_once:
+    last_evaluated = last_skipped = None
+    try:
+      while True:
+        start = time.time()
+        checkpoint, skipped = cifar10_checkpoint.newest_readable(
+            checkpoint_dir)
+        if skipped and skipped != last_skipped:
+          print('Skipping %s in %s: %s.' % (
+              'the checkpoints that cannot be read' if checkpoint else
+              'every checkpoint', checkpoint_dir,
+              cifar10_checkpoint.describe_skipped(skipped)))
+        last_skipped = skipped
+        if not checkpoint:
+          if not skipped:
+            print('No checkpoint file found in %s%s' % (
+                checkpoint_dir, '' if run_once else '; waiting for one'))
+        elif checkpoint.path != last_evaluated:
+          try:
+            # Checked against the model first: a checkpoint of another model
+            # or precision is one line naming the variable.
+            cifar10_checkpoint.restore_plan(checkpoint.path,
+                                            variables_to_restore)
+            if raw_saver is not None:
+              cifar10_checkpoint.restore_plan(checkpoint.path,
+                                              weights_to_restore(False))
+            if summary_writer is None:
+              lock = lock or cifar10_dirs.DirLock.acquire(eval_dir,
+                                                          'eval_dir')
+              summary_writer = cifar10_app.event_writer(eval_dir, g)
+            precision = eval_once(
+                saver, summary_writer, top_k_op, summary_op, global_step,
+                local_init_op, checkpoint.path, num_examples, config,
+                class_ops, class_names,
+                MOVING_AVERAGES if moving_average else RAW_WEIGHTS, raw_saver)
+          except (tf.errors.NotFoundError,
+                  tf.errors.InvalidArgumentError) as e:
+            error = _evaluation_error(checkpoint.path, e)
+            if error:
+              raise error
+            print('%s was deleted before it could be read; skipping it.'
+                  % checkpoint.path)
+          last_evaluated = checkpoint.path
+        if run_once:
+          return precision
+        time.sleep(max(0.0, eval_interval_secs - (time.time() - start)))
+    finally:
+      if summary_writer is not None:
         summary_writer.close()
-        return precision
-      time.sleep(max(0.0, eval_interval_secs - (time.time() - start)))
+      if lock is not None:
+        lock.release()
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    precision = evaluate(FLAGS.checkpoint_dir, FLAGS.eval_dir,
-                         FLAGS.eval_data, FLAGS.num_examples, FLAGS.run_once,
-                         FLAGS.eval_interval_secs,
-                         eval_on_cpu=FLAGS.eval_on_cpu)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          EvalError) as e:
-    sys.exit('cifar10_eval: error: %s' % e)
+  cifar10_dirs.check_directory_flag('data_dir', FLAGS.data_dir)
+  cifar10.maybe_download_and_extract()
+  # The default --num_examples is the data set's evaluation set (10,000
+  # for CIFAR-10, 26,032 for SVHN).
+  num_examples = (FLAGS.num_examples if FLAGS['num_examples'].present else
+                  cifar10.data_set().num_eval)
+  precision = evaluate(FLAGS.checkpoint_dir, FLAGS.eval_dir, FLAGS.eval_data,
+                       num_examples, FLAGS.run_once,
+                       FLAGS.eval_interval_secs,
+                       eval_on_cpu=FLAGS.eval_on_cpu,
+                       moving_average=FLAGS.moving_average,
+                       compare_moving_average=FLAGS.compare_moving_average)
   if precision is None:
     sys.exit(1)  # --run_once found no checkpoint; the reason is printed.
 
 
 def run():
   """Entry point of `python cifar10_eval.py` and the console script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

@@ -46,11 +46,26 @@ from __future__ import print_function
 
 import collections
 import os
+import sys
 
+# Also set by the package's __init__, which the tutorial's flat imports
+# (`import cifar10_input` from this directory) do not run: TensorFlow's C++
+# INFO/WARNING lines hidden, oneDNN kernels on; they only count before
+# TensorFlow loads, and setting the variables yourself wins.
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
+
+# pylint: disable=g-import-not-at-top
+if __package__:
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_download
+  from cifar10 import cifar10_svhn
+else:
+  import cifar10_dirs
+  import cifar10_download
+  import cifar10_svhn
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10_download
 
 # Process images of this size. Note that this differs from the original CIFAR
 # image size of 32 x 32. If one alters this number, then the entire model
@@ -86,13 +101,33 @@ MIN_FRACTION_OF_EXAMPLES_IN_QUEUE = 0.4
 # File names inside the extracted 'cifar-10-batches-bin' directory.
 TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
+# The class names, one a line, in label order.
+META_FILE = 'batches.meta.txt'
+CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
+               'horse', 'ship', 'truck')
+
+# The data sets --dataset chooses: the images per epoch (the learning-rate
+# schedule's and the shuffle queue's, and the evaluation's default
+# --num_examples), where their records are under --data_dir, and the names
+# of their classes. Both are in the CIFAR-10 binary format, in files named as
+# in cifar-10-batches-bin.
+DataSet = collections.namedtuple('DataSet', [
+    'name', 'images', 'batches_dir', 'num_train', 'num_eval', 'class_names'])
+DATA_SETS = {
+    'cifar10': DataSet('CIFAR-10', 'CIFAR', cifar10_download.EXTRACTED_DIR,
+                       NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN,
+                       NUM_EXAMPLES_PER_EPOCH_FOR_EVAL, CLASS_NAMES),
+    'svhn': DataSet('SVHN', 'SVHN', cifar10_svhn.BATCHES_DIR,
+                    cifar10_svhn.NUM_TRAIN, cifar10_svhn.NUM_TEST,
+                    cifar10_svhn.CLASS_NAMES),
+}
 
 # A file of this name marks a directory written by cifar10_synthetic, so that
 # no run on generated data can pass for a run on CIFAR-10.
 SYNTHETIC_MARKER = cifar10_download.SYNTHETIC_MARKER
 
 
-class DataError(ValueError):
+class DataError(cifar10_dirs.UserError, ValueError):
   """A data file is missing or does not hold CIFAR-10 binary records."""
 
 
@@ -118,7 +153,7 @@ def read_cifar10(filename_queue):
       depth: number of color channels in the result (3)
       key: a scalar string Tensor describing the filename & record number
         for this example, "<filename>:<record index>".
-      label: an int32 Tensor with the label in the range 0..9.
+      label: an int32 Tensor of shape [1] with the label in the range 0..9.
       uint8image: a [height, width, depth] uint8 Tensor with the image data
   """
   # Read a record, getting filenames from the filename_queue.  No
@@ -131,10 +166,9 @@ def read_cifar10(filename_queue):
   record_bytes = tf.decode_raw(value, tf.uint8)
 
   # The first bytes represent the label, which we convert from uint8->int32.
+  # Of shape [1], as in the original tutorial's record.
   label = tf.cast(
       tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
-  label.set_shape([1])
-  label = tf.reshape(label, [])
 
   # The remaining bytes after the label represent the image, which we reshape
   # from [depth * height * width] to [depth, height, width].
@@ -193,18 +227,50 @@ def check_data_files(filenames):
   return total
 
 
+def read_class_names(data_dir, default=CLASS_NAMES):
+  """The class names of a data directory's batches.meta.txt.
+
+  Args:
+    data_dir: directory that may hold batches.meta.txt.
+    default: the names to use when it does not exist.
+
+  Returns:
+    tuple of NUM_CLASSES str, in label order.
+
+  Raises:
+    DataError: if the file exists but does not name NUM_CLASSES classes.
+  """
+  path = os.path.join(data_dir, META_FILE)
+  if not tf.gfile.Exists(path):
+    return tuple(default)
+  with tf.gfile.GFile(path, 'r') as f:
+    names = tuple(line.strip() for line in f.read().splitlines()
+                  if line.strip())
+  if len(names) != NUM_CLASSES:
+    raise DataError('%s names %d classes, not %d (one name a line).'
+                    % (path, len(names), NUM_CLASSES))
+  return names
+
+
 def is_synthetic(data_dir):
   """Returns True if `data_dir` was written by the synthetic data generator."""
   return tf.gfile.Exists(os.path.join(data_dir, SYNTHETIC_MARKER))
 
 
-def _warn_if_synthetic(data_dir):
-  if is_synthetic(data_dir):
+# Synthetic data directories this process has already warned about.
+_WARNED = set()
+
+
+def _warn_if_synthetic(data_dir, name='CIFAR-10'):
+  """Prints the synthetic-data banner, once per process and directory."""
+  if is_synthetic(data_dir) and data_dir not in _WARNED:
+    _WARNED.add(data_dir)
     line = '!' * 78
-    tf.logging.warning(
-        '\n%s\n!!! SYNTHETIC DATA: %s was made by cifar10_synthetic, not taken'
-        '\n!!! from CIFAR-10. Losses and precision measured on it say nothing'
-        '\n!!! about CIFAR-10.\n%s', line, data_dir, line)
+    sys.stderr.write(
+        '%s\n!!! SYNTHETIC DATA: %s was made by cifar10_synthetic, not taken'
+        '\n!!! from %s. Losses and precision measured on it say nothing'
+        '\n!!! about %s.\n%s\n' % (line, data_dir, name, name, line))
+    sys.stderr.flush()
 
 
 def _generate_image_and_label_batch(image, label, min_queue_examples,
@@ -378,13 +444,20 @@ def _check_batch_size(batch_size):
 
 
 def distorted_inputs(data_dir, batch_size,
-                     num_threads=NUM_PREPROCESS_THREADS):
+                     num_threads=NUM_PREPROCESS_THREADS,
+                     min_fraction_of_examples_in_queue=(
+                         MIN_FRACTION_OF_EXAMPLES_IN_QUEUE),
+                     data_set='cifar10'):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   Args:
     data_dir: Path to the CIFAR-10 data directory ('cifar-10-batches-bin').
     batch_size: Number of images per batch.
     num_threads: Number of preprocessing threads filling the shuffle queue.
+    min_fraction_of_examples_in_queue: fraction of an epoch the shuffle
+      queue holds before the first batch (and keeps after each): smaller
+      starts sooner and shuffles less.
+    data_set: a key of DATA_SETS, for its epoch size.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -398,7 +471,7 @@ def distorted_inputs(data_dir, batch_size,
   _check_batch_size(batch_size)
   filenames = [os.path.join(data_dir, f) for f in TRAIN_FILES]
   check_data_files(filenames)
-  _warn_if_synthetic(data_dir)
+  _warn_if_synthetic(data_dir, DATA_SETS[data_set].name)
 
   with tf.name_scope('data_augmentation'):
     # Create a queue that produces the filenames to read.
@@ -418,10 +491,11 @@ def distorted_inputs(data_dir, batch_size,
     distorted_images = random_crop_and_flip(depth_major)
 
     # Ensure that the random shuffling has good mixing properties.
-    min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
-                             MIN_FRACTION_OF_EXAMPLES_IN_QUEUE)
-    print('Filling queue with %d CIFAR images before starting to train. '
-          'This will take a few minutes.' % min_queue_examples)
+    min_queue_examples = int(DATA_SETS[data_set].num_train *
+                             min_fraction_of_examples_in_queue)
+    print('Filling queue with %d %s images before starting to train. '
+          'This will take a few minutes.' % (
+              min_queue_examples, DATA_SETS[data_set].images))
 
   # Generate a batch of images and labels by building up a queue of examples.
   # The brightness, contrast and standardization of each image are applied
@@ -433,8 +507,24 @@ def distorted_inputs(data_dir, batch_size,
                                          batch_fn=distort_batch)
 
 
+def eval_image(image):
+  """The evaluation preprocessing of inputs(), for images from elsewhere.
+
+  Args:
+    image: [32, 32, 3] or [batch, 32, 32, 3] float32 Tensor of 0-255 pixel
+      values.
+
+  Returns:
+    float32 Tensor [(batch,) IMAGE_SIZE, IMAGE_SIZE, 3]: the central crop,
+    standardized per image.
+  """
+  resized = tf.image.resize_image_with_crop_or_pad(image, IMAGE_SIZE,
+                                                   IMAGE_SIZE)
+  return tf.image.per_image_standardization(resized)
+
+
 def inputs(eval_data, data_dir, batch_size, num_epochs=None,
-           num_threads=NUM_PREPROCESS_THREADS):
+           num_threads=NUM_PREPROCESS_THREADS, data_set='cifar10'):
   """Construct input for CIFAR evaluation using the Reader ops.
 
   Args:
@@ -446,6 +536,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
       file order, and then raise OutOfRangeError. The last batch may then be
       smaller than batch_size. Initialise local variables before use.
     num_threads: Number of preprocessing threads filling the batch queue.
+    data_set: a key of DATA_SETS, for its epoch sizes.
 
   Returns:
     images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size,
@@ -459,12 +550,12 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
   _check_batch_size(batch_size)
   if not eval_data:
     filenames = [os.path.join(data_dir, f) for f in TRAIN_FILES]
-    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN
+    num_examples_per_epoch = DATA_SETS[data_set].num_train
   else:
     filenames = [os.path.join(data_dir, f) for f in TEST_FILES]
-    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_EVAL
+    num_examples_per_epoch = DATA_SETS[data_set].num_eval
   check_data_files(filenames)
-  _warn_if_synthetic(data_dir)
+  _warn_if_synthetic(data_dir, DATA_SETS[data_set].name)
 
   with tf.name_scope('input'):
     # Create a queue that produces the filenames to read. A finite number of
@@ -489,7 +580,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
 
     # Set the shapes of tensors.
     float_image.set_shape([height, width, 3])
-    read_input.label.set_shape([])
+    read_input.label.set_shape([1])
 
     # Ensure that the random shuffling has good mixing properties.
     min_queue_examples = int(num_examples_per_epoch *

@@ -55,34 +55,40 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import sys
 
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_multi_gpu_train.py`: import this
-  # directory as the `cifar10` package, like `python -m
-  # cifar10.cifar10_multi_gpu_train` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_multi_gpu_train.py, or a script beside it that
+# imports it). Either way each file loads once, and before TensorFlow, so
+# that cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_summary
+  from cifar10 import cifar10_train
+else:
+  import cifar10
+  import cifar10_app
+  import cifar10_summary
+  import cifar10_train
+import tensorflow.compat.v1 as tf
 
-import tensorflow.compat.v1 as tf  # pylint: disable=g-import-not-at-top
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
-# Owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
+# cifar10_train owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
 # --save_checkpoint_steps and --fresh_start, and the training loop both
 # trainers share.
-from cifar10 import cifar10_train
 
 FLAGS = tf.app.flags.FLAGS
 
+# A bound on --num_gpus: the largest machines hold 8 to 16 GPUs; --num_gpus=1000
+# can only be a typo, and would build a thousand towers before failing.
+MAX_GPUS = 64
+
 tf.app.flags.DEFINE_integer('num_gpus', 1,
                             """How many GPUs to use: one model replica """
-                            """(tower) per GPU.""", lower_bound=1)
+                            """(tower) per GPU; at most %d (no machine has """
+                            """more).""" % MAX_GPUS, lower_bound=1,
+                            upper_bound=MAX_GPUS)
 
 # Name scope of the prefetch queue between the input pipeline and the towers.
 PREFETCH_QUEUE_NAME = 'prefetch_queue'
@@ -240,7 +246,7 @@ def _step_losses(tower_losses):
   for tower_terms in zip(*(t for t, _ in tower_losses)):
     terms.append(_mean_over_towers(
         list(tower_terms),
-        cifar10._strip_tower_prefix(tower_terms[0].op.name)))  # pylint: disable=protected-access
+        cifar10_summary.strip_tower_prefix(tower_terms[0].op.name)))
   total = _mean_over_towers([total for _, total in tower_losses],
                             'total_loss')
   return terms, total
@@ -340,7 +346,8 @@ def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
 
 
 def build_training_graph(num_gpus, data_dir=None, batch_size=None,
-                         use_fp16=None, mixed_precision=None):
+                         use_fp16=None, mixed_precision=None,
+                         min_fraction_of_examples_in_queue=None):
   """Builds input pipeline, towers and update in the default graph.
 
   Args:
@@ -350,6 +357,8 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
     use_fp16: build the model in float16; default --use_fp16.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue; default --min_fraction_of_examples_in_queue.
 
   Returns:
     train_op: op running one synchronous step of all towers.
@@ -363,7 +372,10 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
   # shuffle queue and preprocessing threads are shared, and the prefetch
   # queue holds two ready batches per tower.
   with tf.device('/cpu:0'):
-    images, labels = cifar10.distorted_inputs(data_dir, batch_size, use_fp16)
+    images, labels = cifar10.distorted_inputs(
+        data_dir, batch_size, use_fp16, cifar10.flag_or(
+            min_fraction_of_examples_in_queue,
+            'min_fraction_of_examples_in_queue'))
     batch_queue = prefetch_queue([images, labels], capacity=2 * num_gpus)
 
   return tower_train_op(lambda i: batch_queue.dequeue(), num_gpus, batch_size,
@@ -415,25 +427,27 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    if FLAGS.fresh_start:
-      backup = cifar10_train.move_aside(FLAGS.train_dir)
-      if backup:
-        print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
-    # --save_checkpoint_steps=0 (its default) means this script's 1000.
-    train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
-          FLAGS.num_gpus, FLAGS.log_device_placement,
-          save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          cifar10_train.DivergedError, cifar10_train.TrainDirError) as e:
-    sys.exit('cifar10_multi_gpu_train: error: %s' % e)
+  cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  cifar10_train.check_memory(FLAGS.batch_size, FLAGS.num_gpus)
+  cifar10.maybe_download_and_extract()
+  lock = cifar10_train.own_train_dir(FLAGS.train_dir, FLAGS.data_dir,
+                                     FLAGS.max_steps, FLAGS.fresh_start)
+  if lock is None:
+    return
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them); the model reads the flag.
+  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
+  # --save_checkpoint_steps=0 (its default) means this script's 1000.
+  train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
+        FLAGS.num_gpus, FLAGS.log_device_placement,
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
+  lock.release()
 
 
 def run():
   """Entry point of `python cifar10_multi_gpu_train.py` and the console
   script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

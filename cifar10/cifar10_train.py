@@ -42,28 +42,30 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import importlib
 import os
 import signal
 import sys
 import threading
-
-if __package__ in (None, ''):
-  # Run as `cd cifar10 && python cifar10_train.py`: import this directory as
-  # the `cifar10` package, like `python -m cifar10.cifar10_train` does.
-  sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-  # The package sets TensorFlow's environment defaults (oneDNN on, C++ log
-  # level); they only count if it is imported before TensorFlow loads.
-  importlib.import_module('cifar10')
-
-from datetime import datetime  # pylint: disable=g-import-not-at-top
+from datetime import datetime
 import time
 
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_train.py, or a script beside it that imports it).
+# Either way each file loads once, and before TensorFlow, so that
+# cifar10_input's environment defaults (oneDNN, log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_input
+else:
+  import cifar10
+  import cifar10_app
+  import cifar10_checkpoint
+  import cifar10_dirs
+  import cifar10_input
 import tensorflow.compat.v1 as tf
-
-from cifar10 import cifar10
-from cifar10 import cifar10_download
-from cifar10 import cifar10_input
 
 FLAGS = tf.app.flags.FLAGS
 
@@ -87,13 +89,23 @@ tf.app.flags.DEFINE_boolean('fresh_start', False,
                             """Start from step 0: move an existing """
                             """--train_dir aside to <train_dir>.old-<time> """
                             """(nothing is deleted) instead of resuming.""")
+tf.app.flags.DEFINE_float('min_fraction_of_examples_in_queue',
+                          cifar10_input.MIN_FRACTION_OF_EXAMPLES_IN_QUEUE,
+                          """Fraction of an epoch the shuffle queue holds """
+                          """before the first step (and after each): """
+                          """smaller starts sooner, shuffles less.""",
+                          lower_bound=0.0, upper_bound=1.0)
 
 
-class DivergedError(RuntimeError):
+# Checkpoints of one run kept in --train_dir, as tf.train.Saver's default.
+MAX_TO_KEEP = 5
+
+
+class DivergedError(cifar10_dirs.UserError, RuntimeError):
   """The loss became NaN; training stopped before saving the bad weights."""
 
 
-class TrainDirError(RuntimeError):
+class TrainDirError(cifar10_dirs.UserError, RuntimeError):
   """--train_dir cannot be written: read-only, full, or not a directory."""
 
 
@@ -202,13 +214,149 @@ def session_config(log_device_placement, allow_soft_placement=False,
       gpu_options=tf.GPUOptions(allow_growth=True)), xla)
 
 
+class SaveHook(tf.train.SessionRunHook):
+  """Saves checkpoints, keeps the newest few, and flushes the event file.
+
+  TensorFlow's CheckpointSaverHook would, at start, save the restored step
+  again over the checkpoint it was restored from, and its saver deletes old
+  checkpoints by glob patterns (so in a --train_dir named like `exp[1]` it
+  could delete another directory's files). This hook never writes over an
+  existing checkpoint, deletes only checkpoints this run saved, by their
+  exact file names, and keeps the index naming them relative to train_dir.
+
+  It also flushes the event file after every step, so that a full or
+  read-only --train_dir stops training at the first write that fails,
+  summaries included (they are otherwise written by a background thread
+  whose errors surface minutes later).
+  """
+
+  def __init__(self, train_dir, saver, writer, save_steps=None,
+               save_secs=None, max_to_keep=MAX_TO_KEEP):
+    """Creates the hook.
+
+    Args:
+      train_dir: str, where checkpoints go (as 'model.ckpt-<step>').
+      saver: tf.train.Saver over every variable.
+      writer: the tf.summary.FileWriter of train_dir.
+      save_steps: save every this many global steps, or
+      save_secs: every this many seconds.
+      max_to_keep: int, checkpoints of this run to keep.
+    """
+    self._train_dir = train_dir
+    self._saver = saver
+    self._writer = writer
+    self._timer = tf.train.SecondOrStepTimer(every_secs=save_secs,
+                                             every_steps=save_steps)
+    self._max_to_keep = max_to_keep
+    self._saved = []
+
+  def begin(self):
+    self._global_step = tf.train.get_global_step()
+
+  def after_create_session(self, session, coord):
+    # As TensorFlow's hook: the graph for TensorBoard, then a checkpoint of
+    # the starting step unless one exists (the one restored from).
+    graph = tf.get_default_graph()
+    tf.train.write_graph(graph.as_graph_def(add_shapes=True),
+                         self._train_dir, 'graph.pbtxt')
+    self._writer.add_graph(graph)
+    self._writer.add_meta_graph(tf.train.export_meta_graph(
+        graph_def=graph.as_graph_def(add_shapes=True),
+        saver_def=self._saver.saver_def))
+    step = session.run(self._global_step)
+    self._save(session, step)
+    self._timer.update_last_triggered_step(step)
+
+  def before_run(self, run_context):
+    return tf.train.SessionRunArgs(self._global_step)
+
+  def after_run(self, run_context, run_values):
+    if self._timer.should_trigger_for_step(run_values.results + 1):
+      step = run_context.session.run(self._global_step)
+      if self._timer.should_trigger_for_step(step):
+        self._timer.update_last_triggered_step(step)
+        self._save(run_context.session, step)
+    self._writer.flush()
+
+  def end(self, session):
+    step = session.run(self._global_step)
+    if step != self._timer.last_triggered_step():
+      self._save(session, step)
+    self._writer.flush()
+
+  def _save(self, session, step):
+    path = os.path.join(self._train_dir, 'model.ckpt-%d' % step)
+    if any(c.path == path for c in cifar10_checkpoint.list_checkpoints(
+        self._train_dir)):
+      return  # Restored from it: it is kept as it is.
+    self._saver.save(session, path, write_state=False)
+    self._writer.add_session_log(
+        tf.SessionLog(status=tf.SessionLog.CHECKPOINT, checkpoint_path=path),
+        step)
+    tf.logging.info('Saved checkpoint %s (global step %d).', path, step)
+    self._saved.append(path)
+    for old in self._saved[:-self._max_to_keep]:
+      cifar10_checkpoint.delete(old)
+    self._saved = self._saved[-self._max_to_keep:]
+    cifar10_checkpoint.write_index(self._train_dir, path, self._saved[:-1])
+
+
+class FinishedError(Exception):
+  """--max_steps is already reached: there is nothing to train."""
+
+
+def _check_not_finished(checkpoint, max_steps, train_dir):
+  if checkpoint and checkpoint.step >= max_steps:
+    raise FinishedError(
+        'The run in %s is already at step %d (--max_steps=%d): nothing to '
+        'train. Pass a larger --max_steps to train on.' % (
+            train_dir, checkpoint.step, max_steps))
+
+
+def _restorer(checkpoint, sharded=True):
+  """Scaffold init_fn restoring `checkpoint` into the graph's variables.
+
+  Checkpoints of the 2018 original lack three loss averages (see
+  cifar10_checkpoint.restore_plan): those start from their initial value.
+
+  Args:
+    checkpoint: cifar10_checkpoint.Checkpoint, or None.
+    sharded: restore each device's variables on that device.
+
+  Returns:
+    function(scaffold, session), or None when there is nothing to restore.
+  """
+  if checkpoint is None:
+    return None
+  restore, fresh = cifar10_checkpoint.restore_plan(
+      checkpoint.path, {v.op.name: v for v in tf.global_variables()})
+  if fresh:
+    print('%s has no %s (checkpoints of the 2018 original scripts do not): '
+          'these moving averages of loss terms, for TensorBoard only, start '
+          'afresh.' % (checkpoint.path, ', '.join(fresh)))
+  saver = tf.train.Saver(restore, sharded=sharded)
+
+  def init_fn(scaffold, session):  # pylint: disable=unused-argument
+    cifar10_checkpoint.restore(session, saver, checkpoint.path)
+    print('Resuming from %s (global step %d).' % (checkpoint.path,
+                                                  checkpoint.step))
+    sys.stdout.flush()
+  return init_fn
+
+
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
-                 save_checkpoint_steps=None, save_summaries_steps=100):
+                 save_checkpoint_steps=None, save_summaries_steps=100,
+                 master='', is_chief=True, hooks=(), chief_only_hooks=(),
+                 logger=None, sharded_saver=True, stop_grace_period_secs=120,
+                 max_wait_secs=7200):
   """Runs `train_op` until the global step reaches `max_steps`.
 
-  Restores the latest checkpoint in `train_dir` first (global step, weights,
-  moving averages), so an interrupted run continues where it stopped.
+  Resumes from the newest checkpoint in `train_dir` that reads in full
+  (global step, weights, moving averages), repairing a damaged directory
+  first (cifar10_checkpoint.recover), so an interrupted run continues where
+  it stopped and nothing saved is ever overwritten. The caller holds the
+  directory's lock (cifar10_dirs.DirLock).
 
   Args:
     train_op: the training op.
@@ -223,37 +371,76 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       10 minutes (the tutorial's single-GPU default). A checkpoint is always
       written at the last step.
     save_summaries_steps: write summaries every this many steps.
+    master: the session's target; a tf.train.Server's for distributed
+      training, '' in process.
+    is_chief: whether this task initialises or restores the model and writes
+      checkpoints and summaries; the others wait for it (max_wait_secs).
+    hooks: more SessionRunHooks, run by every task after the loop's own.
+    chief_only_hooks: more SessionRunHooks run by the chief only.
+    logger: a LoggerHook (or subclass) to use instead of the default one.
+    sharded_saver: save each device's variables from that device. False
+      makes this task read them all and write the checkpoint itself, so
+      that parameter servers need no access to train_dir.
+    stop_grace_period_secs: how long closing waits for queue threads.
+    max_wait_secs: how long a non-chief task waits for the chief.
+
+  Returns:
+    The name of the signal that stopped training early, or None.
+
+  Raises:
+    FinishedError: if the checkpoint is already at max_steps.
+    cifar10_checkpoint.CheckpointError: if no checkpoint there can be used.
+    DivergedError: if the loss becomes NaN.
+    TrainDirError: if train_dir cannot be written.
   """
-  logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
-  # The default saver's, but the index names checkpoints relative to
-  # train_dir: absolute names would still point at the old place once the
-  # directory is moved (--fresh_start) or copied.
-  saver = tf.train.Saver(sharded=True, allow_empty=True,
-                         save_relative_paths=True)
+  checkpoint = cifar10_checkpoint.recover(train_dir) if is_chief else None
+  _check_not_finished(checkpoint, max_steps, train_dir)
+  if logger is None:
+    logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+  saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
+                         max_to_keep=None)
+  scaffold = tf.train.Scaffold(saver=saver, init_fn=_restorer(checkpoint,
+                                                               sharded_saver))
+  writer = cifar10_app.event_writer(train_dir) if is_chief else None
   stopper = StopOnSignalHook()
   stopper.install()
   try:
-    # The NaN check comes first among the hooks (chief-only hooks run before
-    # the others): a diverged step then stops training before the checkpoint
-    # hook could save its weights. A checkpoint saved just before it holds the
-    # weights that gave the NaN; forget_checkpoints_from() drops it.
-    with tf.train.MonitoredTrainingSession(
-        checkpoint_dir=train_dir,
-        scaffold=tf.train.Scaffold(saver=saver),
-        chief_only_hooks=[tf.train.NanTensorHook(loss)],
-        hooks=[tf.train.StopAtStepHook(last_step=max_steps), logger, stopper],
-        save_checkpoint_steps=save_checkpoint_steps,
-        save_checkpoint_secs=None if save_checkpoint_steps else 600,
-        save_summaries_steps=save_summaries_steps,
-        config=config) as mon_sess:
+    all_hooks = [tf.train.StopAtStepHook(last_step=max_steps), logger,
+                 stopper] + list(hooks)
+    if is_chief:
+      # The NaN check comes first: a diverged step then stops training
+      # before the save hook could save its weights, and end() (the final
+      # save) is not run when a hook raises.
+      all_hooks = [tf.train.NanTensorHook(loss)] + list(chief_only_hooks) + (
+          all_hooks) + [
+              tf.train.StepCounterHook(every_n_steps=save_summaries_steps,
+                                       summary_writer=writer),
+              tf.train.SummarySaverHook(save_steps=save_summaries_steps,
+                                        summary_writer=writer,
+                                        scaffold=scaffold),
+              SaveHook(train_dir, saver, writer,
+                       save_steps=save_checkpoint_steps,
+                       save_secs=None if save_checkpoint_steps else 600)]
+      creator = tf.train.ChiefSessionCreator(scaffold=scaffold, master=master,
+                                             config=config)
+    else:
+      creator = tf.train.WorkerSessionCreator(scaffold=scaffold,
+                                              master=master, config=config,
+                                              max_wait_secs=max_wait_secs)
+    with tf.train.MonitoredSession(
+        session_creator=creator, hooks=all_hooks,
+        stop_grace_period_secs=stop_grace_period_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
   except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
-          tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError) as e:
+          tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
+          tf.errors.NotFoundError, OSError, RuntimeError) as e:
     # A read-only, full or size-limited (EFBIG: OutOfRange) train_dir fails
-    # the op writing a checkpoint, the graph or an event file, and its
-    # message names the file; an error naming no file there is not ours.
-    lines = [l.strip() for l in e.message.split('\n') if train_dir in l]
+    # the op writing a checkpoint or the graph, or the event file's flush
+    # (RuntimeError), and its message names the file; an error naming no
+    # file there is not ours.
+    lines = [l.strip() for l in str(getattr(e, 'message', e)).split('\n')
+             if train_dir in l]
     if not lines:
       raise
     raise TrainDirError(
@@ -261,67 +448,152 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         'directory; the checkpoints already there are kept.' % (train_dir,
                                                                  lines[0]))
   except tf.train.NanLossDuringTrainingError:
-    kept = forget_checkpoints_from(train_dir, logger.step)
+    kept, moved = cifar10_checkpoint.move_aside_from(train_dir, logger.step,
+                                                     'diverged')
     raise DivergedError(
-        'Model diverged with loss = NaN at step %d; stopped. %s' % (
+        'Model diverged with loss = NaN at step %d; stopped. %s%s' % (
             logger.step,
             'The latest checkpoint is now %s, the last one saved before that '
-            'step.' % kept if kept else
-            'There is no checkpoint from before that step in %s.' % train_dir))
+            'step. ' % kept.path if kept else
+            'There is no checkpoint from before that step in %s. '
+            % train_dir, 'Checkpoints from that step on are kept in %s.'
+            % moved if moved else ''))
   finally:
     stopper.uninstall()
-  if stopper.received:
+    if writer is not None:
+      writer.close()
+  if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, logger.step + 1, train_dir))
+  return stopper.received
 
 
-def forget_checkpoints_from(train_dir, step):
-  """Points the checkpoint index at the newest checkpoint before `step`.
+def check_dir_flags(train_dir, data_dir):
+  """Refuses a --data_dir that is a file and a --train_dir inside it.
 
-  The checkpoint hook saves after a step's update, so a checkpoint of global
-  step `step` holds the very weights whose loss was NaN at that step. Its
-  files stay; only the index stops naming it, so that resuming and
-  cifar10_eval.py both use the last good weights.
+  Raises:
+    cifar10_dirs.DirError: naming the flag.
+  """
+  cifar10_dirs.check_directory_flag('data_dir', data_dir)
+  cifar10_dirs.check_apart('train_dir', train_dir, 'data_dir', data_dir)
+
+
+def own_train_dir(train_dir, data_dir, max_steps, fresh_start):
+  """Checks the directory flags and takes --train_dir for this process.
+
+  Everything here happens before any data is read or written: the flags are
+  checked, the directory is locked (for as long as the process runs), moved
+  aside with fresh_start, and repaired if damaged.
 
   Args:
-    train_dir: the directory holding the checkpoints and their index.
-    step: the global step whose loss was NaN.
+    train_dir: str, --train_dir.
+    data_dir: str, --data_dir.
+    max_steps: int, --max_steps.
+    fresh_start: bool, --fresh_start.
 
   Returns:
-    The path of the newest checkpoint before `step`, or None if there is none.
+    cifar10_dirs.DirLock held on train_dir; None if its checkpoint is
+    already at max_steps (said in one line): there is nothing to train.
+
+  Raises:
+    cifar10_dirs.DirError: if a flag names an unusable directory or another
+      process holds train_dir.
+    cifar10_checkpoint.CheckpointError: if train_dir holds checkpoints and
+      none reads.
   """
-  state = tf.train.get_checkpoint_state(train_dir)
-  if not state:
+  check_dir_flags(train_dir, data_dir)
+  lock = cifar10_dirs.DirLock.acquire(train_dir, 'train_dir')
+  if fresh_start:
+    backup = move_aside(train_dir)
+    if backup:
+      lock.release()
+      lock = cifar10_dirs.DirLock.acquire(train_dir, 'train_dir')
+      print('--fresh_start: moved %s to %s' % (train_dir, backup))
+  try:
+    _check_not_finished(cifar10_checkpoint.recover(train_dir), max_steps,
+                        train_dir)
+  except FinishedError as e:
+    print(e)
+    lock.release()
     return None
-  paths = list(state.all_model_checkpoint_paths) or [
-      state.model_checkpoint_path]
-  good = [p for p in paths if int(p.rsplit('-', 1)[-1]) < step]
-  if good and good[-1] != state.model_checkpoint_path:
-    # Written relative to train_dir, as the saver does (see run_training).
-    relative = [os.path.relpath(p, train_dir) for p in good]
-    tf.train.update_checkpoint_state(train_dir, relative[-1], relative)
-  return good[-1] if good else None
+  return lock
+
+
+# Peak resident memory of training on the CPU, measured with cifar10_train
+# (float32): 0.91 GB at --batch_size=128 and 1.62 GB at 1024, so about
+# 0.8 MB per image of a tower's batch on top of 0.8 GB for TensorFlow, the
+# graph and the 20,000-image shuffle queue.
+_TRAIN_BYTES_BASE = 850 * 2**20
+_TRAIN_BYTES_PER_IMAGE = 820 * 2**10
+
+
+def _available_memory():
+  """Bytes the kernel says are available (Linux), or None."""
+  try:
+    with open('/proc/meminfo') as f:
+      for line in f:
+        if line.startswith('MemAvailable:'):
+          return int(line.split()[1]) * 1024
+  except (OSError, ValueError, IndexError):
+    pass
+  return None
+
+
+def check_memory(batch_size, num_towers=1):
+  """Refuses a batch that cannot fit in this machine's memory.
+
+  On the CPU an oversized batch is not an error TensorFlow can report: the
+  kernel kills the process (or the machine swaps) once memory runs out,
+  long after start-up. So the need is estimated first; on a GPU, its own
+  out-of-memory error is reported by cifar10_app.run_main.
+
+  Args:
+    batch_size: int, images per tower and step.
+    num_towers: int, towers per step.
+
+  Raises:
+    cifar10_dirs.UserError: naming --batch_size and the largest that fits.
+  """
+  available = _available_memory()
+  if available is None or tf.config.list_physical_devices('GPU'):
+    return
+  need = _TRAIN_BYTES_BASE + _TRAIN_BYTES_PER_IMAGE * batch_size * num_towers
+  if need > available:
+    fits = max(1, (available - _TRAIN_BYTES_BASE) //
+               (_TRAIN_BYTES_PER_IMAGE * num_towers))
+    raise cifar10_dirs.UserError(
+        'Out of memory: --batch_size=%d%s needs about %.1f GB to train on the '
+        'CPU, and %.1f GB is available. Pass a smaller --batch_size (at most '
+        'about %d here).' % (batch_size, ' with %d towers' % num_towers
+                             if num_towers > 1 else '', need / 1e9,
+                             available / 1e9, fits))
 
 
 def move_aside(train_dir):
   """Renames a non-empty `train_dir` to `<train_dir>.old-<time>`.
 
   Returns:
-    The new name, or None if there was nothing to move.
+    The new name (a name not yet taken), or None if there was nothing to
+    move.
   """
-  if not tf.gfile.IsDirectory(train_dir) or not tf.gfile.ListDirectory(
-      train_dir):
+  if not os.path.isdir(train_dir) or not set(os.listdir(train_dir)) - {
+      cifar10_dirs.LOCK_NAME}:
     return None
-  backup = '%s.old-%s' % (train_dir.rstrip('/'),
-                          datetime.now().strftime('%Y%m%d-%H%M%S'))
-  tf.gfile.Rename(train_dir, backup)
+  stem = '%s.old-%s' % (os.path.normpath(train_dir),
+                        datetime.now().strftime('%Y%m%d-%H%M%S'))
+  backup, n = stem, 1
+  while os.path.lexists(backup):
+    n += 1
+    backup = '%s-%d' % (stem, n)
+  os.rename(train_dir, backup)
   return backup
 
 
 def train(train_dir, max_steps, log_frequency, log_device_placement=False,
           data_dir=None, batch_size=None, use_fp16=None,
-          save_checkpoint_steps=None, mixed_precision=None):
+          save_checkpoint_steps=None, mixed_precision=None,
+          min_fraction_of_examples_in_queue=None):
   """Train CIFAR-10 for a number of steps.
 
   Args:
@@ -336,8 +608,12 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
       minutes.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
+      queue; default --min_fraction_of_examples_in_queue.
   """
   batch_size = cifar10.flag_or(batch_size, 'batch_size')
+  min_fraction = cifar10.flag_or(min_fraction_of_examples_in_queue,
+                                 'min_fraction_of_examples_in_queue')
   with tf.Graph().as_default():
     global_step = tf.train.get_or_create_global_step()
 
@@ -346,7 +622,7 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
     # GPU and resulting in a slow down.
     with tf.device('/cpu:0'):
       images, labels = cifar10.distorted_inputs(data_dir, batch_size,
-                                                use_fp16)
+                                                use_fp16, min_fraction)
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
@@ -366,23 +642,25 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    cifar10.maybe_download_and_extract()
-    if FLAGS.fresh_start:
-      backup = move_aside(FLAGS.train_dir)
-      if backup:
-        print('--fresh_start: moved %s to %s' % (FLAGS.train_dir, backup))
-    train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
-          FLAGS.log_device_placement,
-          save_checkpoint_steps=FLAGS.save_checkpoint_steps or None)
-  except (cifar10_input.DataError, cifar10_download.DownloadError,
-          DivergedError, TrainDirError) as e:
-    sys.exit('cifar10_train: error: %s' % e)
+  check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  check_memory(FLAGS.batch_size)
+  cifar10.maybe_download_and_extract()
+  lock = own_train_dir(FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps,
+                       FLAGS.fresh_start)
+  if lock is None:
+    return
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them); the model reads the flag.
+  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
+  train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
+        FLAGS.log_device_placement,
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or None)
+  lock.release()
 
 
 def run():
   """Entry point of `python cifar10_train.py` and the console script."""
-  cifar10.run_main(main)
+  cifar10_app.run_main(main)
 
 
 if __name__ == '__main__':

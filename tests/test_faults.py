@@ -49,6 +49,7 @@ import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 
+from cifar10 import cifar10_checkpoint
 from conftest import REPO, RECORDS_PER_FILE, local_http_server, script_env
 
 TRAINERS = [('cifar10_train', [])]
@@ -66,8 +67,8 @@ FINAL_STEPS = 40  # The last run trains this many steps past the kills.
 
 STEP_LINE = re.compile(r'^\S+ \S+: step (\d+), loss = ', re.M)
 PRECISION_LINE = re.compile(r': precision @ 1 = (\d\.\d{3})$', re.M)
-SAVED = re.compile(r'Calling checkpoint listeners after saving checkpoint '
-                   r'(\d+)\.\.\.')
+# Logged at INFO level, which --verbosity=0 shows.
+SAVED = re.compile(r'Saved checkpoint \S+ \(global step (\d+)\)\.')
 DELETED = 'was deleted before it could be read; skipping it.'
 
 # The tutorial's learning rate is a module constant; a NaN one makes the
@@ -84,15 +85,14 @@ cifar10_train.run()
 # between latest_checkpoint() naming them and the restore reading them.
 EVAL_WITH_HELD_RESTORE = r'''
 import os, time
-import tensorflow.compat.v1 as tf
-from cifar10 import cifar10_eval
-restore = tf.train.Saver.restore
-def held_restore(self, sess, save_path):
+from cifar10 import cifar10_checkpoint, cifar10_eval
+restore = cifar10_checkpoint.restore
+def held_restore(session, saver, path):
   deadline = time.time() + 8
-  while os.path.exists(save_path + '.index') and time.time() < deadline:
+  while os.path.exists(path + '.index') and time.time() < deadline:
     time.sleep(0.05)
-  return restore(self, sess, save_path)
-tf.train.Saver.restore = held_restore
+  return restore(session, saver, path)
+cifar10_checkpoint.restore = held_restore
 cifar10_eval.run()
 '''
 
@@ -250,7 +250,7 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
   eval_dir = os.path.join(work, 'eval')
   common = ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
             '--batch_size=%d' % BATCH, '--log_frequency=1',
-            '--save_checkpoint_steps=%d' % SAVE_EVERY] + extra
+            '--save_checkpoint_steps=%d' % SAVE_EVERY, '--verbosity=0'] + extra
   evaluator = None
   if eval_beside:
     evaluator = Script(
@@ -263,11 +263,12 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
         lambda: 'No checkpoint file found in %s; waiting for one' % train_dir
         in evaluator.stdout, 'the evaluator waiting for a checkpoint')
   runs = []
-  latest = None
+  latest = resume_point = None
   try:
     for i, sig in enumerate(stops + [None]):
       final = sig is None
-      max_steps = (latest[1] if latest else 0) + FINAL_STEPS if final else (
+      max_steps = (resume_point[1] if resume_point else 0) + FINAL_STEPS if (
+          final) else (
           10**6)
       run = Script.module(work, '%s-%d' % (module, i), module,
                           '--max_steps=%d' % max_steps, *common)
@@ -280,12 +281,20 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
         os.kill(run.proc.pid, sig)
       rc = run.wait()
       runs.append({'script': run, 'signal': sig, 'rc': rc,
-                   'resumed_from': latest, 'max_steps': max_steps,
+                   'resumed_from': resume_point, 'max_steps': max_steps,
                    'steps': run.steps(), 'stdout': run.stdout,
                    'stderr': run.stderr,
                    'saved': [int(s) for s in SAVED.findall(run.stderr)]})
       latest = checked_checkpoint(train_dir)
       runs[-1]['latest'] = latest
+      # The next run resumes from the newest checkpoint that reads: the one
+      # the index names, or a newer one whose save a kill cut off before the
+      # index named it.
+      newest = cifar10_checkpoint.newest_readable(train_dir)[0]
+      resume_point = tuple(newest) if newest else None
+      runs[-1]['newest'] = resume_point
+      if latest:
+        assert newest.step >= latest[1]
     if evaluator:
       evaluator.wait_for(lambda: max_steps in _precision_steps(eval_dir),
                          'an evaluation of the last checkpoint', timeout=120)
@@ -340,22 +349,24 @@ def test_kill9_resumes_from_the_newest_complete_checkpoint(interrupted,
     where = run['script'].describe()
     if run['signal'] == signal.SIGKILL:
       assert run['rc'] == -signal.SIGKILL, where
-    if run['latest'] is None:  # Killed before its first checkpoint.
+    if run['newest'] is None:  # Killed before its first checkpoint.
       assert previous == -1 and not run['saved'], where
       continue
-    _, step = run['latest']
+    _, step = run['newest']
     # The index names a complete checkpoint (checked_checkpoint read every
-    # tensor of it), never an older one than before: the step only grows.
+    # tensor of it), and the newest complete one never gets older: the step
+    # only grows.
+    assert run['latest'] is None or run['latest'][1] <= step, where
     assert step >= previous, where
     previous = step
-    # Nothing a run finished saving is lost: the index names its newest.
+    # Nothing a run finished saving is lost.
     if run['saved']:
       assert step >= max(run['saved']), where
-    # Each run resumes from the checkpoint the index named when it started,
+    # Each run resumes from the newest complete checkpoint when it started,
     # and its steps follow on from it one by one.
     if run['resumed_from'] and run['steps']:
-      assert 'Restoring parameters from %s\n' % run['resumed_from'][0] in (
-          run['stderr']), where
+      assert 'Resuming from %s (global step %d).\n' % run['resumed_from'] in (
+          run['stdout']), where
     first = run['resumed_from'][1] if run['resumed_from'] else 0
     if run['steps']:
       assert run['steps'] == list(range(first, first + len(run['steps']))), (
@@ -432,20 +443,25 @@ def test_nan_loss_stops_naming_the_step_and_keeps_the_last_good_checkpoint(
       '--max_steps=%d' % (start + 100), '--log_frequency=1',
       '--save_checkpoint_steps=1'])
   assert run.wait() == 1, run.describe()
-  assert 'Restoring parameters from %s\n' % os.path.join(
-      train_dir, 'model.ckpt-%d' % start) in run.stderr
+  assert 'Resuming from %s (global step %d).\n' % (os.path.join(
+      train_dir, 'model.ckpt-%d' % start), start) in run.stdout
   # The step from the checkpoint trains with finite weights; its NaN update
   # makes the next step's loss NaN, and the checkpoint saved after it holds
   # those NaN weights.
-  assert _error_line(run) == (
+  line = _error_line(run)
+  moved = [d for d in os.listdir(train_dir) if d.startswith('diverged-')]
+  assert len(moved) == 1, os.listdir(train_dir)
+  assert line == (
       'cifar10_train: error: Model diverged with loss = NaN at step %d; '
       'stopped. The latest checkpoint is now %s, the last one saved before '
-      'that step.' % (start + 1, os.path.join(train_dir,
-                                              'model.ckpt-%d' % start)))
-  # Its files are kept, but the index names the last good checkpoint, which
+      'that step. Checkpoints from that step on are kept in %s.' % (
+          start + 1, os.path.join(train_dir, 'model.ckpt-%d' % start),
+          os.path.join(train_dir, moved[0])))
+  # Its files are kept, moved aside (a resumed run must not take them, nor
+  # save over them), and the index names the last good checkpoint, which
   # still evaluates.
-  bad = tf.train.load_checkpoint(os.path.join(train_dir,
-                                              'model.ckpt-%d' % (start + 1)))
+  bad = tf.train.load_checkpoint(os.path.join(
+      train_dir, moved[0], 'model.ckpt-%d' % (start + 1)))
   assert np.isnan(bad.get_tensor('conv1/weights')).all()
   assert checked_checkpoint(train_dir)[1] == start
   evaluation = Script.module(
@@ -583,7 +599,7 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
     run = Script.module(
         tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,
         '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
-        '--max_steps=1000000', '--log_frequency=1',
+        '--max_steps=1000000', '--log_frequency=1', '--verbosity=0',
         '--save_checkpoint_steps=%d' % SAVE_EVERY, preexec_fn=preexec_fn)
     assert run.wait() == 1, run.describe()
     error = _error_line(run)
@@ -596,6 +612,46 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
       # What was saved before the disk filled still loads, and is the latest.
       path, step = checked_checkpoint(train_dir)
       assert step == max(int(s) for s in SAVED.findall(run.stderr)) > 0
+
+
+def test_a_summary_write_that_fails_stops_training_at_once(
+    synthetic_data_dir, tmp_path):
+  # Once training runs, the test fills the disk. The next write is the
+  # summary of step 100 (the next checkpoint is due in 10 minutes). Event
+  # files are written by a background thread; the trainer flushes them after
+  # every step, so it stops there, in one line.
+  disk = str(tmp_path / 'disk')
+  train_dir = os.path.join(disk, 'train')
+  with _mounted(disk, '-t', 'tmpfs', '-o', 'size=64m', 'tmpfs') as refused:
+    assert not refused, refused  # The tests run as root.
+    run = Script.module(
+        tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,
+        '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+        '--max_steps=1000000', '--log_frequency=1')
+    try:
+      run.wait_for(lambda: run.steps() and max(run.steps()) >= 5,
+                   'training step 5')
+      assert max(run.steps()) < 90, 'too late to fill the disk first'
+      with open(os.path.join(disk, 'filler'), 'wb') as f:
+        try:
+          while True:
+            f.write(b'\0' * (1 << 16))
+            f.flush()
+        except OSError:
+          pass
+      assert run.wait() == 1, run.describe()
+    finally:
+      run.kill()
+      os.remove(os.path.join(disk, 'filler'))
+    error = _error_line(run)
+    assert error.startswith(
+        'cifar10_train: error: Cannot write to --train_dir=%s: ' % train_dir)
+    assert 'events.out.tfevents' in error and 'No space left' in error, error
+    # It stopped at the summary step that failed, not minutes later (the
+    # line of a step is printed before the hooks that write its events).
+    assert 99 <= max(run.steps()) <= 100, run.describe()
+    # The checkpoint of step 0 is intact.
+    assert checked_checkpoint(train_dir)[1] == 0
 
 
 # --- 6: download faults through cifar10_train -------------------------------
@@ -662,7 +718,7 @@ def test_download_faults_retry_then_fail_leaving_no_archive(mirror, tmp_path):
     url = 'http://127.0.0.1:%d%s' % (mirror.server_address[1], path)
     scripts[case] = (path, url, Script.module(
         tmp_path, case, 'cifar10_train', '--data_dir=%s' % (tmp_path / case),
-        '--data_url=' + url, '--train_dir=%s' % (tmp_path / case / 'train')))
+        '--data_url=' + url, '--train_dir=%s' % (tmp_path / (case + '-train'))))
   for case, (path, url, script) in sorted(scripts.items()):
     assert script.wait(180) == 1, script.describe()
     assert _error_line(script).startswith(

@@ -25,13 +25,13 @@ import pytest
 import tensorflow.compat.v1 as tf
 from tensorflow.core.framework import summary_pb2
 
-from cifar10 import cifar10
+from cifar10 import cifar10_summary
 
 
 def _edge_values():
   """Values on, just below and just above every bucket limit within float32
   range, zeros of both signs, subnormals and the largest floats."""
-  limits = cifar10._histogram_bucket_limits()  # pylint: disable=protected-access
+  limits = cifar10_summary._histogram_bucket_limits()  # pylint: disable=protected-access
   on = limits[np.abs(limits) < 3e38].astype(np.float32)
   return np.concatenate([
       on, np.nextafter(on, np.float32(-np.inf)),
@@ -43,7 +43,7 @@ def _edge_values():
 def _both(values, dtype=tf.float32):
   with tf.Graph().as_default():
     x = tf.constant(values, dtype)
-    ours = cifar10.histogram_summary('layer/activations', x)
+    ours = cifar10_summary.histogram_summary('layer/activations', x)
     theirs = tf.raw_ops.HistogramSummary(tag='layer/activations', values=x)
     ours, theirs = tf.Session().run([ours, theirs])
   return (summary_pb2.Summary.FromString(ours),
@@ -93,7 +93,7 @@ def test_bfloat16_values():
 def test_nan_or_infinity_fails_the_step_naming_the_tag(bad):
   with tf.Graph().as_default():
     x = tf.constant([1.0, bad, 2.0])
-    summary = cifar10.histogram_summary('conv1/weights', x)
+    summary = cifar10_summary.histogram_summary('conv1/weights', x)
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match='Nan in summary histogram for: conv1/weights'):
       tf.Session().run(summary)

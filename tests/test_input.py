@@ -65,12 +65,15 @@ def test_read_cifar10_hand_built_records(tmp_path):
     record = cifar10_input.read_cifar10(queue)
     assert (record.height, record.width, record.depth) == (32, 32, 3)
     assert record.label.dtype == tf.int32
+    # The original tutorial's field shapes: code written against them works.
+    assert record.label.shape.as_list() == [1]
+    assert record.uint8image.shape.as_list() == [32, 32, 3]
     assert record.uint8image.dtype == tf.uint8
     results = _run_queue([record.key, record.label, record.uint8image], 3)
 
   for i, (key, label, image) in enumerate(results):
     assert key.decode() == '%s:%d' % (path, i)
-    assert label == labels[i]
+    assert label.tolist() == [labels[i]]
     assert image.shape == (32, 32, 3)
     # Pixel (row, col) of channel c is plane c at (row, col).
     np.testing.assert_array_equal(image, _planes(labels[i]).transpose(1, 2, 0))
@@ -172,9 +175,16 @@ def test_inputs_one_epoch_central_crop(tmp_path):
                                _standardize(hwc[i, 4:28, 4:28]), atol=1e-4)
 
 
-def test_synthetic_data_warns(synthetic_data_dir, caplog):
+def test_synthetic_data_warns_once_without_a_log_prefix(synthetic_data_dir,
+                                                        capfd):
   batches_dir = os.path.join(synthetic_data_dir, 'cifar-10-batches-bin')
   assert cifar10_input.is_synthetic(batches_dir)
+  cifar10_input._WARNED.discard(batches_dir)  # pylint: disable=protected-access
   with tf.Graph().as_default():
     cifar10_input.inputs(True, batches_dir, 10)
-  assert 'SYNTHETIC DATA: %s' % batches_dir in caplog.text
+    cifar10_input.distorted_inputs(batches_dir, 10)
+  err = capfd.readouterr().err
+  banner = '!' * 78 + '\n!!! SYNTHETIC DATA: %s was made by' % batches_dir
+  assert err.startswith(banner), err
+  assert err.count('SYNTHETIC DATA') == 1  # Once per process and directory.
+  assert 'WARNING' not in err

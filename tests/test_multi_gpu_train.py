@@ -377,7 +377,8 @@ def test_missing_data_is_a_short_error(tmp_path):
   proc = run_module('cifar10_multi_gpu_train',
                     '--data_dir=%s' % tmp_path,
                     '--data_url=file://%s' % (tmp_path / 'missing.tar.gz'),
-                    '--train_dir=%s' % (tmp_path / 'train'), check=False)
+                    '--train_dir=%s' % (tmp_path.parent / 'missing_data_train'),
+                    check=False)
   assert proc.returncode == 1
   assert '\ncifar10_multi_gpu_train: error: Downloading file://' in (
       proc.stderr)

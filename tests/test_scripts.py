@@ -307,7 +307,7 @@ def test_boolean_flags_parse_false(trained_dir, tmp_path):
 
 def test_no_network_says_how_to_put_the_data_in_place(tmp_path):
   url = 'http://127.0.0.1:%d/cifar-10-binary.tar.gz' % _closed_port()
-  proc = run_module('cifar10_train', '--data_dir=%s' % tmp_path,
+  proc = run_module('cifar10_train', '--data_dir=%s' % (tmp_path / 'data'),
                     '--data_url=' + url, '--train_dir=%s' % (tmp_path / 't'),
                     check=False, timeout=120)
   assert proc.returncode == 1

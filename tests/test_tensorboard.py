@@ -128,14 +128,15 @@ def train_values(train_events):
 
 @pytest.fixture(scope='module')
 def logdir(tmp_path_factory, trained_dir):
-  """A TensorBoard --logdir with runs 'train' (a copy of the trained
-  train_dir's event files: the shared fixture stays untouched) and 'eval'."""
+  """A /tmp-like directory holding this tutorial's cifar10_train (a copy of
+  the trained train_dir's event files: the shared fixture stays untouched)
+  and cifar10_eval, beside another program's run that must not be shown."""
   root = tmp_path_factory.mktemp('tensorboard_logdir')
-  train = root / 'train'
-  train.mkdir()
-  for f in glob.glob(os.path.join(trained_dir['train_dir'],
-                                  'events.out.tfevents.*')):
-    shutil.copy2(f, str(train))
+  for name in ('cifar10_train', 'some_other_run'):
+    (root / name).mkdir()
+    for f in glob.glob(os.path.join(trained_dir['train_dir'],
+                                    'events.out.tfevents.*')):
+      shutil.copy2(f, str(root / name))
   return root
 
 
@@ -143,7 +144,7 @@ def logdir(tmp_path_factory, trained_dir):
 def evaluation(trained_dir, logdir):
   """One `cifar10_eval --run_once` of the trained checkpoint into
   <logdir>/eval."""
-  eval_dir = logdir / 'eval'
+  eval_dir = logdir / 'cifar10_eval'
   proc = run_module('cifar10_eval', '--run_once', '--num_examples=1000',
                     '--data_dir=' + trained_dir['data_dir'],
                     '--checkpoint_dir=' + trained_dir['train_dir'],
@@ -191,8 +192,9 @@ def _tensorboard_command():
 
 @pytest.fixture(scope='module')
 def tensorboard(logdir, evaluation, tmp_path_factory):
-  """A `tensorboard --logdir <logdir>` on a free port of 127.0.0.1, serving
-  both runs; stopped (its pid only) at the end of the module."""
+  """The README's `tensorboard --logdir_spec=train:...,eval:...` on a free
+  port of 127.0.0.1, serving both runs; stopped (its pid only) at the end of
+  the module."""
   del evaluation  # Only needed to be written before the server starts.
   out_dir = tmp_path_factory.mktemp('tensorboard_out')
   stderr_path = str(out_dir / 'stderr.txt')
@@ -201,7 +203,9 @@ def tensorboard(logdir, evaluation, tmp_path_factory):
   # --load_fast=false: the Python loader, always available.
   # --reload_interval=0: load once; both runs are complete before.
   cmd = _tensorboard_command() + [
-      '--logdir', str(logdir), '--host', '127.0.0.1', '--port', '0',
+      '--logdir_spec', 'train:%s,eval:%s' % (logdir / 'cifar10_train',
+                                              logdir / 'cifar10_eval'),
+      '--host', '127.0.0.1', '--port', '0',
       '--load_fast=false', '--reload_interval=0']
   with open(str(out_dir / 'stdout.txt'), 'w') as out, \
       open(stderr_path, 'w') as err:

@@ -1,0 +1,198 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""How the tutorial's scripts run: one entry point, one error boundary.
+
+Every script ends with `cifar10_app.run_main(main)`: the command line is
+parsed once (absl), TensorFlow 2 behaviour is turned off (graph mode, the one
+place the scripts say so), and every error a user can cause ends in one line.
+The event files the trainers and the evaluator write come from here too.
+
+Summary of available functions:
+
+ # Run a script's main(argv).
+ run_main(main)
+
+ # A tf.summary.FileWriter whose events are written at once, to a file of
+ # this process's own.
+ writer = event_writer(logdir, graph)
+"""
+
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+import uuid
+
+# pylint: disable=g-import-not-at-top
+if __package__:
+  from cifar10 import cifar10_dirs
+else:
+  import cifar10_dirs
+from absl import app
+from absl import flags
+from absl.logging import converter
+import tensorflow.compat.v1 as tf
+
+FLAGS = flags.FLAGS
+
+
+class _DeprecationFilter(logging.Filter):
+  """Drops TensorFlow's notices that the TF1 APIs taught here are deprecated.
+
+  The tutorial uses queues, readers and tf.train on purpose; the notices
+  would bury its output. The README says which APIs they are.
+  """
+
+  def filter(self, record):
+    return 'is deprecated and will be removed' not in record.getMessage()
+
+
+def run_main(main):
+  """Runs a script's `main` in TF1 graph mode, parsing the command line once.
+
+  The one place where the scripts turn TensorFlow 2 behaviour off, and their
+  one error boundary: an error the user caused and can fix
+  (cifar10_dirs.UserError: bad data, a busy or unusable directory, a
+  checkpoint that does not fit ...), Ctrl-C, and running out of memory each
+  end in one line on stderr and a non-zero status, never a traceback.
+
+  Args:
+    main: function taking argv, as for absl.app.run.
+  """
+  logger = tf.get_logger()
+  logger.addFilter(_DeprecationFilter())
+  tf.disable_v2_behavior()
+  # TensorFlow's handler prints the records already; absl's would repeat them.
+  logger.propagate = False
+  script = sys.modules[main.__module__]
+  prog = os.path.splitext(os.path.basename(
+      getattr(script, '__file__', None) or sys.argv[0]))[0]
+  _describe_in_help(script)
+
+  def guarded_main(argv):
+    # As TensorFlow 1 did, print warnings and errors only, unless asked with
+    # absl's --verbosity (-v): not the INFO lines of every hook and save.
+    logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
+                    if FLAGS['verbosity'].present else logging.WARNING)
+    # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
+    # raises KeyboardInterrupt, so that cleanup code runs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+      return main(argv)
+    except cifar10_dirs.UserError as e:
+      sys.exit('%s: error: %s' % (prog, e))
+    except KeyboardInterrupt:
+      sys.stderr.write('%s: interrupted (Ctrl-C); stopped.\n' % prog)
+      sys.exit(130)
+    except tf.errors.ResourceExhaustedError as e:
+      if 'OOM' not in e.message and 'memory' not in e.message:
+        raise
+      sys.exit('%s: error: out of memory with --batch_size=%d (%s). Pass a '
+               'smaller --batch_size.' % (prog, FLAGS['batch_size'].value,
+                                           e.message.split('\n')[0]))
+
+  # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
+  # --max_step=10 would otherwise be ignored) and reports a bad flag value in
+  # one line instead of a traceback.
+  app.run(guarded_main)
+
+
+def _describe_in_help(script):
+  """Makes --help show the script's docstring and flags, in every form.
+
+  absl's --help prints the __main__ module's docstring, formatted with `%`
+  (so "~86% accuracy" came out mangled), and the flags defined by a module
+  named like sys.argv[0]: a console script's __main__ is only a wrapper, and
+  the flags belong to cifar10.cifar10_train and the modules it imports.
+
+  Args:
+    script: the module of the script being run.
+  """
+  if script.__doc__:
+    sys.modules['__main__'].__doc__ = script.__doc__.replace('%', '%%')
+  for module, module_flags in FLAGS.flags_by_module_dict().items():
+    if os.path.basename(module).startswith('cifar10'):
+      for flag in module_flags:
+        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+
+
+class _SynchronousEventFile(object):
+  """Writes each event to its file at once, raising the first error.
+
+  What tf.summary.FileWriter uses instead, EventFileWriter, writes from a
+  background thread through a writer that ignores the errors of its writes:
+  on a full disk, summaries were lost silently and training went on. This
+  one writes the same records (TFRecordWriter: length, data and checksums)
+  in the caller's thread, so the step that writes a summary fails with the
+  file's name.
+  """
+
+  def __init__(self, logdir, suffix):
+    tf.gfile.MakeDirs(logdir)
+    self._logdir = logdir
+    self._path = os.path.join(logdir, 'events.out.tfevents.%010d.%s%s' % (
+        time.time(), socket.gethostname(), suffix))
+    self._writer = tf.io.TFRecordWriter(self._path)
+    self.add_event(tf.Event(wall_time=time.time(),
+                            file_version='brain.Event:2'))
+
+  def get_logdir(self):
+    return self._logdir
+
+  def add_event(self, event):
+    self._writer.write(event.SerializeToString())
+
+  def flush(self):
+    self._writer.flush()
+
+  def close(self):
+    self._writer.close()
+
+  def reopen(self):
+    pass
+
+
+def event_writer(logdir, graph=None):
+  """A tf.summary.FileWriter for `logdir` whose file no other process names.
+
+  TensorFlow names event files by the second and the host only, so two
+  processes starting in the same second would append to one file, which
+  TensorBoard then reads as corrupt: the process id and a random part
+  follow. Each event is written when it is added, and a write that fails
+  (a full or read-only disk) raises at once.
+
+  Args:
+    logdir: str, the directory (created if needed).
+    graph: tf.Graph to write, or None.
+
+  Returns:
+    tf.summary.FileWriter.
+  """
+  writer = tf.summary.FileWriter.__new__(tf.summary.FileWriter)
+  writer._closed = False  # pylint: disable=protected-access
+  # FileWriter's own __init__ would start the background writer; its base
+  # class takes the event file to write to.
+  super(tf.summary.FileWriter, writer).__init__(
+      _SynchronousEventFile(logdir, '.%d.%s' % (os.getpid(),
+                                                 uuid.uuid4().hex[:8])),
+      graph)
+  return writer

@@ -1,0 +1,323 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""Classifies your own images with a trained CIFAR-10 model.
+
+Usage:
+  python -m cifar10.cifar10_predict --checkpoint_dir=/tmp/cifar10_train \\
+      cat.jpg plane.png /tmp/cifar10_data/cifar-10-batches-bin/test_batch.bin
+
+Each argument is an image file (PNG, JPEG, GIF or BMP, any size: resized to
+32x32, then cropped and standardized as cifar10_eval.py does) or a CIFAR-10
+binary file (every record is classified, its true label shown). The newest
+checkpoint in --checkpoint_dir is restored, with the moving averages of the
+weights (--moving_average=false: the raw weights), and one line per image
+gives the --top_k classes with their probabilities, named as in the data
+set's batches.meta.txt:
+
+  cat.jpg: cat 0.712, dog 0.201, frog 0.034
+
+A file that cannot be read or decoded is one line on stderr and the others
+are still classified; the exit status is then 1. --output_json=FILE also
+writes every probability as JSON ('-': to stdout, instead of the lines).
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import json
+import os
+import sys
+
+# As a package (python -m, the console script) or in the tutorial's flat
+# layout (python cifar10_predict.py). Either way each file loads once, and
+# before TensorFlow, so that cifar10_input's environment defaults (oneDNN,
+# log level) apply.
+if __package__:
+  from cifar10 import cifar10
+  from cifar10 import cifar10_app
+  from cifar10 import cifar10_checkpoint
+  from cifar10 import cifar10_dirs
+  # Owns --checkpoint_dir and --moving_average, and the choice of weights.
+  from cifar10 import cifar10_eval
+  from cifar10 import cifar10_input
+else:
+  import cifar10
+  import cifar10_app
+  import cifar10_checkpoint
+  import cifar10_dirs
+  import cifar10_eval
+  import cifar10_input
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+FLAGS = tf.app.flags.FLAGS
+
+tf.app.flags.DEFINE_integer('top_k', 3,
+                            """How many of the most probable classes to """
+                            """print per image.""", lower_bound=1,
+                            upper_bound=cifar10.NUM_CLASSES)
+# cifar10_benchmark has an --output_json of its own; a process runs one
+# script (the tests import both), so each may define it.
+tf.app.flags.DEFINE_string('output_json', '',
+                           """Also write the results as JSON to this file; """
+                           """'-' writes them to stdout instead of the """
+                           """lines.""", allow_override=True)
+
+# The first bytes of the image formats tf.io.decode_image reads.
+_IMAGE_MAGIC = (b'\x89PNG', b'\xff\xd8\xff', b'GIF8', b'BM')
+_SIZE = cifar10_input.ORIGINAL_HEIGHT  # 32: the images are square.
+
+
+class PredictError(cifar10_dirs.UserError, ValueError):
+  """The predictor cannot run (no checkpoint, no files)."""
+
+
+class _Decoder(object):
+  """Decodes image files to [32, 32, 3] float32 arrays with TensorFlow."""
+
+  def __init__(self):
+    self._graph = tf.Graph()
+    with self._graph.as_default():
+      self._contents = tf.placeholder(tf.string, [])
+      image = tf.cast(tf.io.decode_image(self._contents, channels=3,
+                                         expand_animations=False), tf.float32)
+      same = tf.reduce_all(tf.equal(tf.shape(image)[:2], [_SIZE, _SIZE]))
+      # An image already 32x32 (as CIFAR's) is used as is; any other size
+      # is resized, antialiased so that a large photo is averaged down
+      # rather than sampled.
+      self._image = tf.cond(
+          same, lambda: image,
+          lambda: tf.compat.v2.image.resize(image, [_SIZE, _SIZE],
+                                            antialias=True))
+    self._sess = tf.Session(graph=self._graph)
+
+  def decode(self, contents):
+    """Returns the [32, 32, 3] float32 image, 0-255; raises ValueError."""
+    try:
+      return self._sess.run(self._image, {self._contents: contents})
+    except tf.errors.InvalidArgumentError as e:
+      raise ValueError('not a decodable image (%s)' % cifar10_eval._reason(e))  # pylint: disable=protected-access
+
+  def close(self):
+    self._sess.close()
+
+
+def read_inputs(paths):
+  """Reads image and CIFAR-10 binary files.
+
+  Args:
+    paths: list of file paths.
+
+  Returns:
+    list of dicts in input order, one per image: 'file' (the path, or
+    '<path>:<record index>' for a CIFAR-10 binary file) and either 'image'
+    ([32, 32, 3] float32, 0-255) and 'label' (int or None), or 'error' (str,
+    what is wrong with the file).
+  """
+  items = []
+  decoder = _Decoder()
+  try:
+    for path in paths:
+      try:
+        with open(path, 'rb') as f:
+          contents = f.read()
+      except (IOError, OSError) as e:
+        items.append({'file': path, 'error': 'cannot read it (%s)'
+                                              % (e.strerror or e)})
+        continue
+      if contents.startswith(_IMAGE_MAGIC):
+        try:
+          items.append({'file': path, 'image': decoder.decode(contents),
+                        'label': None})
+        except ValueError as e:
+          items.append({'file': path, 'error': str(e)})
+      else:
+        items.extend(_records(path, contents))
+  finally:
+    decoder.close()
+  return items
+
+
+def _records(path, contents):
+  """The images of a CIFAR-10 binary file, or one item saying what it is."""
+  size = len(contents)
+  if size == 0 or size % cifar10_input.RECORD_BYTES:
+    return [{'file': path, 'error':
+             'neither an image (PNG, JPEG, GIF, BMP) nor a CIFAR-10 binary '
+             'file (it has %d bytes, not a whole number of %d-byte records)'
+             % (size, cifar10_input.RECORD_BYTES)}]
+  records = np.frombuffer(contents, np.uint8).reshape(
+      -1, cifar10_input.RECORD_BYTES)
+  labels = records[:, 0]
+  if labels.max() >= cifar10.NUM_CLASSES:
+    return [{'file': path, 'error':
+             'not a CIFAR-10 binary file: record %d has label %d (labels '
+             'are 0-%d)' % (int(np.argmax(labels >= cifar10.NUM_CLASSES)),
+                            labels.max(), cifar10.NUM_CLASSES - 1)}]
+  # Depth-major records to [n, 32, 32, 3], as cifar10_input.read_cifar10.
+  images = records[:, cifar10_input.LABEL_BYTES:].reshape(
+      -1, cifar10_input.ORIGINAL_DEPTH, _SIZE, _SIZE).transpose(0, 2, 3, 1)
+  return [{'file': '%s:%d' % (path, i), 'image': images[i].astype(np.float32),
+           'label': int(labels[i])} for i in range(len(labels))]
+
+
+def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
+             moving_average=True, top_layers=None, use_fp16=None,
+             dataset=None):
+  """Classifies image and CIFAR-10 binary files with a trained model.
+
+  Args:
+    paths: list of file paths (see read_inputs()).
+    checkpoint_dir: directory of the checkpoints (the newest is restored).
+    data_dir: for the class names in the data set's batches.meta.txt there;
+      default --data_dir (the data set's own names if there is none).
+    batch_size: images per forward pass; default --batch_size.
+    moving_average: restore the moving averages of the weights (True) or the
+      raw weights.
+    top_layers: the model's top; default the checkpoint's.
+    use_fp16: the model's variables are float16; default --use_fp16.
+    dataset: 'cifar10' or 'svhn', for the class names; default --dataset.
+
+  Returns:
+    dict: 'checkpoint' (path), 'global_step' (int), 'moving_average' (bool),
+    'class_names' (list of str) and 'images': read_inputs()'s items, where
+    each image's 'image' is replaced by 'probabilities' ([NUM_CLASSES]
+    float32 array, summing to 1).
+
+  Raises:
+    PredictError: if checkpoint_dir holds no checkpoint.
+    cifar10_checkpoint.CheckpointError: if the checkpoint does not fit the
+      model.
+    cifar10.TopLayersError: if top_layers differs from the checkpoint's.
+    cifar10_input.DataError: if batches.meta.txt is malformed.
+  """
+  checkpoint_path = cifar10.latest_checkpoint(checkpoint_dir)
+  if not checkpoint_path:
+    raise PredictError('No checkpoint file found in %s; train a model there '
+                       'first (cifar10_train.py --train_dir=%s) or pass '
+                       '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
+  top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
+  class_names = cifar10_input.read_class_names(
+      cifar10.data_batches_dir(data_dir, dataset),
+      cifar10.data_set(dataset).class_names)
+  batch_size = cifar10.flag_or(batch_size, 'batch_size')
+  items = read_inputs(paths)
+  images = [item for item in items if 'image' in item]
+
+  with tf.Graph().as_default():
+    pixels = tf.placeholder(tf.float32, [None, _SIZE, _SIZE, 3])
+    model_input = cifar10_input.eval_image(pixels)
+    if cifar10.flag_or(use_fp16, 'use_fp16'):
+      model_input = tf.cast(model_input, tf.float16)
+    # Variables are float32 under mixed precision too: compute in float32.
+    logits = cifar10.inference(model_input, mixed_precision=False,
+                               top_layers=top_layers)
+    probabilities = cifar10.predictions(logits)
+    global_step = tf.train.get_or_create_global_step()
+    var_list = cifar10_eval.weights_to_restore(moving_average)
+    # A checkpoint of another model is one line naming the variable.
+    cifar10_checkpoint.restore_plan(checkpoint_path, var_list)
+    saver = tf.train.Saver(var_list)
+    with tf.Session() as sess:
+      cifar10_checkpoint.restore(sess, saver, checkpoint_path)
+      step = int(sess.run(global_step))
+      for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size]
+        values = sess.run(probabilities, {
+            pixels: np.stack([item.pop('image') for item in batch])})
+        for item, p in zip(batch, values):
+          item['probabilities'] = p
+  return {'checkpoint': checkpoint_path, 'global_step': step,
+          'moving_average': moving_average, 'class_names': list(class_names),
+          'images': items}
+
+
+def top_classes(probabilities, k):
+  """Indices of the k most probable classes, most probable first."""
+  return [int(i) for i in np.argsort(-probabilities, kind='stable')[:k]]
+
+
+def format_line(item, class_names, k):
+  """One image's line: '<file>: <class> <p>, ...' (and its true label)."""
+  p = item['probabilities']
+  line = '%s: %s' % (item['file'], ', '.join(
+      '%s %.3f' % (class_names[i], p[i]) for i in top_classes(p, k)))
+  if item['label'] is not None:
+    line += ' (label: %s)' % class_names[item['label']]
+  return line
+
+
+def to_json(result, k):
+  """The results as a JSON-serializable dict (see --output_json)."""
+  names = result['class_names']
+  images = []
+  for item in result['images']:
+    if 'error' in item:
+      images.append({'file': item['file'], 'error': item['error']})
+      continue
+    p = item['probabilities']
+    entry = {'file': item['file'],
+             'top': [{'class': names[i], 'index': i,
+                      'probability': float(p[i])} for i in top_classes(p, k)],
+             'probabilities': [float(x) for x in p]}
+    if item['label'] is not None:
+      entry['label'] = names[item['label']]
+    images.append(entry)
+  return {'checkpoint': result['checkpoint'],
+          'global_step': result['global_step'],
+          'moving_average': result['moving_average'],
+          'class_names': names, 'images': images}
+
+
+def main(argv):
+  paths = argv[1:]
+  if not paths:
+    sys.exit('cifar10_predict: error: no files to classify; pass image or '
+             'CIFAR-10 binary files after the flags.')
+  cifar10_dirs.check_directory_flag('checkpoint_dir', FLAGS.checkpoint_dir)
+  result = classify(paths, FLAGS.checkpoint_dir,
+                    moving_average=FLAGS.moving_average)
+  to_stdout = FLAGS.output_json == '-'
+  failed = 0
+  for item in result['images']:
+    if 'error' in item:
+      failed += 1
+      sys.stderr.write('cifar10_predict: error: %s: %s\n'
+                       % (item['file'], item['error']))
+    elif not to_stdout:
+      print(format_line(item, result['class_names'], FLAGS.top_k))
+  if FLAGS.output_json:
+    text = json.dumps(to_json(result, FLAGS.top_k), indent=1)
+    if to_stdout:
+      print(text)
+    else:
+      try:
+        with open(FLAGS.output_json, 'w') as f:
+          f.write(text + '\n')
+      except (IOError, OSError) as e:
+        sys.exit('cifar10_predict: error: cannot write --output_json=%s: %s'
+                 % (FLAGS.output_json, e.strerror or e))
+  if failed:
+    sys.exit(1)
+
+
+def run():
+  """Entry point of `python -m cifar10.cifar10_predict` and the command."""
+  cifar10_app.run_main(main)
+
+
+if __name__ == '__main__':
+  run()

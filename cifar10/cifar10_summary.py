@@ -1,0 +1,206 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""The model's TensorBoard summaries: one set of tags in every tower.
+
+tf.summary.scalar and tf.summary.histogram put the current name scope in
+front of a tag and make tags unique ('tower_0/conv1/weights_1'), so the
+summaries here are written with the raw ops and tagged as on one device.
+Histograms are computed with whole-tensor ops rather than TensorFlow's
+one-value-at-a-time kernel, which took longer than the training step.
+
+Summary of available functions:
+
+ # Tags without the 'tower_N/' prefix.
+ tower_scalar_summary('total_loss', loss)
+ tower_histogram_summary('conv1/conv1/activations', conv1)
+
+ # The serialized Summary of tf.summary.histogram, built faster.
+ histogram_summary(tag, values)
+"""
+
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import re
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+# The name scope of each model replica ("tower") of the multi-GPU trainer:
+# tower_0, tower_1, ...
+TOWER_NAME = 'tower'
+
+
+def strip_tower_prefix(name):
+  """`name` less any 'tower_N/' prefix."""
+  return re.sub('%s_[0-9]*/' % TOWER_NAME, '', name)
+
+
+def tower_scalar_summary(name, value):
+  """Adds a scalar summary tagged `name` less any 'tower_N/' prefix.
+
+  tf.summary.scalar would put the current name scope (tower_N/ in the
+  multi-GPU trainer) back in front of the tag; the raw op takes the tag as
+  given, so every tower reports under the single-device names.
+
+  Args:
+    name: str, the tag, possibly with a tower prefix.
+    value: scalar Tensor.
+  """
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, tf.raw_ops.ScalarSummary(
+      tags=strip_tower_prefix(name), values=value))
+
+
+def tower_histogram_summary(name, values):
+  """Adds a histogram summary tagged `name` less any 'tower_N/' prefix.
+
+  Args:
+    name: str, the tag, possibly with a tower prefix.
+    values: Tensor of any shape.
+  """
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, histogram_summary(
+      strip_tower_prefix(name), values))
+
+
+def _histogram_bucket_limits():
+  """The bucket limits of TensorFlow's histogram summaries (float64 [1551]).
+
+  0 and +-1e-12 * 1.1^k up to 1e20 (each limit the previous one times 1.1,
+  as TensorFlow computes them), and +-DBL_MAX.
+  """
+  positive = []
+  limit = 1.0e-12
+  while limit < 1.0e20:
+    positive.append(limit)
+    limit *= 1.1
+  positive.append(np.finfo(np.float64).max)
+  positive = np.array(positive)
+  return np.concatenate([-positive[::-1], [0.0], positive])
+
+
+# A histogram's float32 values are sorted into buckets by table lookup on
+# their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
+# such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
+# holds at most one bucket limit.
+_HISTOGRAM_CELL_SHIFT = 19
+_HISTOGRAM_TABLES = 'cifar10_histogram_tables'
+
+
+def _histogram_tables():
+  """Lookup tables of the bucket of each float32 value, once per graph.
+
+  Returns:
+    limits: float64 [L] constant, the bucket limits.
+    first_bucket: int32 [8192] constant, per cell of float32 bit patterns,
+      the bucket of its smallest value: how many limits are <= it.
+    next_bucket_at: float32 [8192] constant, per cell, the least float32 in
+      it that is >= the one limit inside the cell (+inf if none): values from
+      there on are in the next bucket.
+  """
+  graph = tf.get_default_graph()
+  tables = graph.get_collection(_HISTOGRAM_TABLES)
+  if tables:
+    return tables
+  limits = _histogram_bucket_limits()
+  cells = np.arange(2 ** (32 - _HISTOGRAM_CELL_SHIFT), dtype=np.uint64)
+  first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
+  last = (((cells + 1) << _HISTOGRAM_CELL_SHIFT) - 1).astype(
+      np.uint32).view(np.float32)
+  with np.errstate(invalid='ignore', over='ignore'):
+    # Negative cells run from their largest to their smallest value.
+    low = np.fmin(first, last).astype(np.float64)
+    high = np.fmax(first, last).astype(np.float64)
+    first_bucket = np.searchsorted(limits, low, side='right')
+    inside = np.searchsorted(limits, high, side='right') > first_bucket
+    inside &= np.isfinite(low) & np.isfinite(high)
+    limit = limits[first_bucket[inside]]
+    # A float32 value v reaches a float64 limit iff v >= the limit rounded
+    # up to float32.
+    rounded = limit.astype(np.float32)
+    below = rounded.astype(np.float64) < limit
+    rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
+  next_bucket_at = np.full(cells.shape, np.inf, np.float32)
+  next_bucket_at[inside] = rounded
+  # Shared by every histogram of the graph, whatever scope asks first.
+  with graph.name_scope(None), tf.control_dependencies(None), tf.device(
+      '/cpu:0'), tf.name_scope('histogram_buckets'):
+    tables = [tf.constant(limits, name='limits'),
+              tf.constant(first_bucket.astype(np.int32), name='first_bucket'),
+              tf.constant(next_bucket_at, name='next_bucket_at')]
+  for table in tables:
+    graph.add_to_collection(_HISTOGRAM_TABLES, table)
+  return tables
+
+
+def histogram_summary(tag, values):
+  """The serialized Summary of tf.summary.histogram, with multithreaded ops.
+
+  TensorFlow's HistogramSummary kernel sorts the values into its buckets one
+  at a time, on one core, by binary search: on the 4.7 million conv1
+  activations of a batch it takes longer than the training step. Here the
+  same buckets are found by table lookup, as whole-tensor ops that use every
+  core, and the counts are written into the same Summary protocol buffer:
+  the same tag, min, max, num and bucket counts (sum and sum_squares are
+  float64 sums in another order, equal to about 1e-15).
+
+  Args:
+    tag: str, the summary's tag.
+    values: float Tensor of any shape, with no NaN or infinity (the step
+      then fails with 'Nan in summary histogram for: <tag>', as with
+      tf.summary.histogram).
+
+  Returns:
+    scalar string Tensor, a serialized Summary with one histogram value.
+  """
+  limits, first_bucket, next_bucket_at = _histogram_tables()
+  with tf.name_scope('histogram_summary'):
+    v = tf.reshape(tf.cast(values, tf.float32), [-1])
+    cell = tf.cast(tf.bitwise.right_shift(
+        tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
+    bucket = tf.gather(first_bucket, cell) + tf.cast(
+        v >= tf.gather(next_bucket_at, cell), tf.int32)
+    num_buckets = int(limits.shape[0])
+    counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
+                                      maxlength=num_buckets), tf.float64)
+    # As TensorFlow writes them: each non-empty bucket, and each run of empty
+    # ones as its last bucket.
+    keep = tf.logical_or(counts > 0,
+                         tf.concat([counts[1:], [1.0]], axis=0) > 0)
+    kept_limits = tf.boolean_mask(limits, keep)
+    v64 = tf.cast(v, tf.float64)
+    # The float64 sum of float32 values cannot overflow: it is finite if and
+    # only if every value is, and checking it spares a pass over the values.
+    total = tf.debugging.check_numerics(
+        tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
+    fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
+              ('max', tf.cast(tf.reduce_max(v), tf.float64)),
+              ('num', tf.cast(tf.size(v), tf.float64)),
+              ('sum', total),
+              ('sum_squares', tf.reduce_sum(tf.square(v64))),
+              ('bucket_limit', kept_limits),
+              ('bucket', tf.boolean_mask(counts, keep))]
+    histo = tf.io.encode_proto(
+        sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
+        values=[tf.reshape(value, [1, -1]) for _, value in fields],
+        field_names=[name for name, _ in fields],
+        message_type='tensorflow.HistogramProto')
+    summary_value = tf.io.encode_proto(
+        sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
+        field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
+    return tf.io.encode_proto(
+        sizes=[[1]], values=[[summary_value]], field_names=['value'],
+        message_type='tensorflow.Summary')[0]

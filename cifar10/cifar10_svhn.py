@@ -1,0 +1,513 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""The Street View House Numbers (SVHN) data set, as CIFAR-10 records.
+
+The tutorial's last exercise swaps SVHN in for CIFAR-10. SVHN's cropped
+digits (http://ufldl.stanford.edu/housenumbers/, format 2) come as MATLAB 5
+files, train_32x32.mat and test_32x32.mat, each holding `X`, uint8 images of
+shape [32, 32, 3, N], and `y`, labels of shape [N, 1] from 1 to 10, where 10
+is the digit 0. They are fetched into --data_dir (or used if already there,
+once their structure is checked) and converted once into the CIFAR-10 binary
+format in --data_dir/svhn-batches-bin, laid out as cifar-10-batches-bin
+(data_batch_1..5.bin, test_batch.bin, batches.meta.txt), with label d for
+the digit d. The input pipeline and the model then read them unchanged.
+
+MATLAB 5 files are read here with numpy and zlib: the real files store each
+variable as a zlib-compressed element (miCOMPRESSED), which the few lines
+below handle; no MATLAB or SciPy reader is needed.
+
+Summary of available functions:
+
+ # The variables of a MATLAB 5 file, and writing one.
+ arrays, header = read_mat(path)
+ write_mat(path, arrays, compress=True, header_text=...)
+
+ # The images and labels of an SVHN .mat file, checked.
+ images, labels, synthetic = load_svhn_mat(path)
+
+ # --data_dir/svhn-batches-bin, downloading and converting if needed.
+ batches_dir = maybe_download_and_convert(data_dir)
+
+ # SVHN-format .mat files of the synthetic classes, for offline runs.
+ write_synthetic(data_dir, make_records, records_per_file, seed)
+
+This module does not import TensorFlow.
+"""
+
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import collections
+import os
+import shutil
+import struct
+import sys
+import tempfile
+import zlib
+
+import numpy as np
+
+# pylint: disable=g-import-not-at-top
+if __package__:
+  from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_download
+else:
+  import cifar10_dirs
+  import cifar10_download
+
+SVHN_URL = 'http://ufldl.stanford.edu/housenumbers/'
+
+MatFile = collections.namedtuple('MatFile',
+                                 ['name', 'size', 'md5', 'num_images'])
+TRAIN_MAT = MatFile('train_32x32.mat', 182040794,
+                    'e26dedcc434d2e4c54c9b2d4a06d8373', 73257)
+TEST_MAT = MatFile('test_32x32.mat', 64275384,
+                   'eb5a983be6a315427106f1b164d9cef3', 26032)
+NUM_TRAIN = TRAIN_MAT.num_images
+NUM_TEST = TEST_MAT.num_images
+
+# The converted set, laid out as the extracted CIFAR-10 archive.
+BATCHES_DIR = 'svhn-batches-bin'
+TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
+TEST_FILES = ('test_batch.bin',)
+META_FILE = 'batches.meta.txt'
+# Which .mat files (by name and size) a conversion was made from.
+SOURCE_FILE = 'converted_from.txt'
+CLASS_NAMES = tuple(str(digit) for digit in range(10))
+
+_SIZE = 32
+_RECORD_BYTES = 1 + _SIZE * _SIZE * 3
+# The header text of the synthetic files: read back, it marks the converted
+# set as synthetic (cifar10_download.SYNTHETIC_MARKER).
+_SYNTHETIC_HEADER = ('MATLAB 5.0 MAT-file, SYNTHETIC SVHN-format data written '
+                     'by cifar10_synthetic (seed %d), not SVHN')
+
+# MATLAB 5 element types (miINT8 ...) as numpy dtypes, and array classes.
+_MI_MATRIX = 14
+_MI_COMPRESSED = 15
+_MI_TYPES = {1: 'i1', 2: 'u1', 3: 'i2', 4: 'u2', 5: 'i4', 6: 'u4', 7: 'f4',
+             9: 'f8', 12: 'i8', 13: 'u8'}
+_MX_CLASSES = {6: 'f8', 7: 'f4', 8: 'i1', 9: 'u1', 10: 'i2', 11: 'u2',
+               12: 'i4', 13: 'u4', 14: 'i8', 15: 'u8'}
+_COMPLEX_FLAG = 0x0800
+_HEADER_BYTES = 128
+
+
+class SVHNError(cifar10_dirs.UserError, ValueError):
+  """An SVHN .mat file is not what it should be, or cannot be converted."""
+
+
+class MatFileError(ValueError):
+  """A file is not a MATLAB 5 file this reader understands."""
+
+
+def _pad8(n):
+  return (n + 7) // 8 * 8
+
+
+def _element(buf, pos, endian):
+  """Reads the data element at buf[pos:].
+
+  Returns:
+    (type, start, nbytes, next): the element's data is buf[start:start +
+    nbytes]; the next element starts at next.
+  """
+  if pos + 8 > len(buf):
+    raise MatFileError('an element is cut off at byte %d' % pos)
+  first, second = struct.unpack_from(endian + 'II', buf, pos)
+  if first >> 16:  # Small element: type and size in 4 bytes, data in 4.
+    return first & 0xffff, pos + 4, first >> 16, pos + 8
+  if pos + 8 + second > len(buf):
+    raise MatFileError('an element of %d bytes at byte %d is cut off'
+                       % (second, pos))
+  return first, pos + 8, second, pos + 8 + _pad8(second)
+
+
+def _numbers(buf, start, nbytes, mi_type, endian):
+  if mi_type not in _MI_TYPES:
+    raise MatFileError('unsupported element type %d' % mi_type)
+  dtype = np.dtype(_MI_TYPES[mi_type]).newbyteorder(endian)
+  return np.frombuffer(buf, dtype, nbytes // dtype.itemsize, start)
+
+
+def _matrix(buf, start, nbytes, endian):
+  """Parses an miMATRIX element's data: returns (name, array or None)."""
+  end = start + nbytes
+  parts = []
+  pos = start
+  while pos < end and len(parts) < 4:
+    kind, data, size, pos = _element(buf, pos, endian)
+    parts.append((kind, data, size))
+  if len(parts) < 3:
+    raise MatFileError('a matrix element has %d parts' % len(parts))
+  flags = _numbers(buf, parts[0][1], parts[0][2], parts[0][0], endian)
+  mx_class = int(flags[0]) & 0xff
+  dims = tuple(int(d) for d in _numbers(buf, parts[1][1], parts[1][2],
+                                        parts[1][0], endian))
+  name = bytes(buf[parts[2][1]:parts[2][1] + parts[2][2]]).decode(
+      'ascii', 'replace')
+  if (mx_class not in _MX_CLASSES or int(flags[0]) & _COMPLEX_FLAG or
+      len(parts) < 4):
+    return name, None  # Cells, structures, sparse, complex: not ours.
+  kind, data, size = parts[3]
+  values = _numbers(buf, data, size, kind, endian)
+  if values.size != int(np.prod(dims)):
+    raise MatFileError('%s holds %d values for dimensions %s'
+                       % (name, values.size, 'x'.join(map(str, dims))))
+  # MATLAB stores arrays column-major and may store them in a smaller type
+  # than their class (a double array of small integers as uint8).
+  values = values.reshape(dims, order='F')
+  target = np.dtype(_MX_CLASSES[mx_class])
+  if values.dtype != target:
+    values = values.astype(target)
+  return name, values
+
+
+def _decompress(f, nbytes):
+  """Inflates nbytes of zlib data from f, 1 MB at a time."""
+  inflater = zlib.decompressobj()
+  out = bytearray()
+  left = nbytes
+  while left:
+    chunk = f.read(min(left, 1 << 20))
+    if not chunk:
+      raise MatFileError('a compressed element is cut off')
+    left -= len(chunk)
+    out += inflater.decompress(chunk)
+  out += inflater.flush()
+  return out
+
+
+def read_mat(path, names=None):
+  """Reads the numeric arrays of a MATLAB 5 (-v6 or -v7) .mat file.
+
+  Args:
+    path: str.
+    names: if given, only these variables are returned (others are skipped
+      without being inflated into arrays).
+
+  Returns:
+    (arrays, header): dict of variable name to numpy array in MATLAB's shape
+    and class (uint8, double, ...), and the file's header text.
+
+  Raises:
+    MatFileError: if the file is not a MATLAB 5 file or is damaged (saying
+      how); MATLAB 7.3 files are HDF5 and not read here.
+    IOError: if it cannot be read.
+  """
+  arrays = {}
+  with open(path, 'rb') as f:
+    header = f.read(_HEADER_BYTES)
+    if len(header) < _HEADER_BYTES:
+      raise MatFileError('it is shorter than a MATLAB header')
+    text = header[:116].decode('latin-1').rstrip(' \0')
+    if header[126:128] == b'IM':
+      endian = '<'
+    elif header[126:128] == b'MI':
+      endian = '>'
+    else:
+      raise MatFileError('it has no MATLAB 5 header')
+    version = struct.unpack(endian + 'H', header[124:126])[0]
+    if version != 0x0100:
+      raise MatFileError(
+          'it is a MATLAB %s file (version 0x%04x), not MATLAB 5; save it '
+          'with -v7' % ('7.3 (HDF5)' if version == 0x0200 else 'unknown',
+                        version))
+    while True:
+      tag = f.read(8)
+      if not tag:
+        break
+      if len(tag) < 8:
+        raise MatFileError('it ends inside an element')
+      kind, nbytes = struct.unpack(endian + 'II', tag)
+      if kind == _MI_COMPRESSED:
+        buf = _decompress(f, nbytes)  # Not padded after compressed data.
+        kind, start, size, _ = _element(buf, 0, endian)
+      else:
+        buf = f.read(_pad8(nbytes))
+        if len(buf) < nbytes:
+          raise MatFileError('it ends inside an element')
+        start, size = 0, nbytes
+      if kind != _MI_MATRIX:
+        continue
+      name, array = _matrix(memoryview(buf), start, size, endian)
+      if array is not None and (names is None or name in names):
+        arrays[name] = array
+  return arrays, text
+
+
+def _tag(kind, data):
+  """One element: small format for up to 4 bytes (as MATLAB writes)."""
+  if len(data) <= 4:
+    return struct.pack('<HH', kind, len(data)) + data.ljust(4, b'\0')
+  return (struct.pack('<II', kind, len(data)) + data +
+          b'\0' * (_pad8(len(data)) - len(data)))
+
+
+def write_mat(path, arrays, compress=True,
+              header_text='MATLAB 5.0 MAT-file'):
+  """Writes numeric arrays as a little-endian MATLAB 5 file.
+
+  Args:
+    path: str.
+    arrays: list of (name, array) or (name, array, stored_dtype): each array
+      keeps its class (its dtype) and may be stored in a smaller numpy dtype
+      that holds its values, as MATLAB does.
+    compress: each variable as a zlib-compressed element (MATLAB's -v7
+      default, and the SVHN files'); False: plain elements (-v6).
+    header_text: the descriptive text of the header (up to 116 bytes).
+  """
+  classes = {np.dtype(v): k for k, v in _MX_CLASSES.items()}
+  types = {np.dtype(v): k for k, v in _MI_TYPES.items()}
+  with open(path, 'wb') as f:
+    f.write(header_text.encode('latin-1')[:116].ljust(116, b' ') +
+            b'\0' * 8 + struct.pack('<H', 0x0100) + b'IM')
+    for entry in arrays:
+      name, array = entry[0], np.asarray(entry[1])
+      stored = np.dtype(entry[2]) if len(entry) > 2 else array.dtype
+      dims = array.shape if array.ndim >= 2 else (1, array.size)
+      body = (_tag(6, struct.pack('<II', classes[array.dtype], 0)) +
+              _tag(5, np.asarray(dims, '<i4').tobytes()) +
+              _tag(1, name.encode('ascii')) +
+              _tag(types[stored], array.astype(stored.newbyteorder('<'))
+                   .tobytes(order='F')))
+      element = struct.pack('<II', _MI_MATRIX, len(body)) + body
+      if compress:
+        packed = zlib.compress(element)
+        element = struct.pack('<II', _MI_COMPRESSED, len(packed)) + packed
+      f.write(element)
+
+
+def load_svhn_mat(path):
+  """The images and labels of an SVHN format-2 .mat file, checked.
+
+  Args:
+    path: str, e.g. --data_dir/train_32x32.mat.
+
+  Returns:
+    images: [32, 32, 3, N] uint8 array, as in the file (MATLAB's layout).
+    labels: [N] uint8 array, 0-9 (SVHN's 10, the digit 0, becomes 0).
+    synthetic: bool, whether write_synthetic() wrote the file.
+
+  Raises:
+    SVHNError: naming the file and what is wrong with it.
+  """
+  def bad(reason):
+    return SVHNError(
+        '%s is not an SVHN .mat file: %s. Delete it to download it again, or '
+        'generate a synthetic one with `python -m cifar10.cifar10_synthetic '
+        '--dataset=svhn --data_dir=DIR`.' % (path, reason))
+  try:
+    arrays, header = read_mat(path, names=('X', 'y'))
+  except MatFileError as e:
+    raise bad(str(e))
+  except (IOError, OSError) as e:
+    raise SVHNError('Cannot read %s: %s.' % (path, e.strerror or e))
+  for name in ('X', 'y'):
+    if name not in arrays:
+      raise bad('it has no numeric variable %s' % name)
+  images, y = arrays['X'], arrays['y']
+  if (images.dtype != np.uint8 or images.ndim != 4 or
+      images.shape[:3] != (_SIZE, _SIZE, 3)):
+    raise bad('X is %s %s, not uint8 32x32x3xN' % (
+        images.dtype, 'x'.join(map(str, images.shape))))
+  n = images.shape[3]
+  if y.shape != (n, 1):
+    raise bad('y is %s for %d images, not %dx1' % (
+        'x'.join(map(str, y.shape)), n, n))
+  values = y.reshape(-1)
+  wrong = np.flatnonzero((values != np.round(values)) | (values < 1) |
+                         (values > 10))
+  if wrong.size:
+    raise bad('label %s of image %d is not 1-10' % (values[wrong[0]],
+                                                     wrong[0] + 1))
+  labels = (values.astype(np.int64) % 10).astype(np.uint8)
+  return images, labels, header.startswith(_SYNTHETIC_HEADER.split(' (')[0])
+
+
+def _write_records(path, images, labels):
+  """Writes [32, 32, 3, n] MATLAB-layout images as CIFAR-10 records."""
+  # Column-major [row, column, channel, n] -> [n, channel, row, column]:
+  # each record's planes, row-major, as the CIFAR-10 files hold them.
+  planes = images.transpose(3, 2, 0, 1).reshape(len(labels),
+                                                _RECORD_BYTES - 1)
+  with open(path, 'wb') as f:
+    f.write(np.concatenate([labels[:, None], planes], axis=1).tobytes())
+
+
+def _sources(data_dir):
+  lines = []
+  for mat in (TRAIN_MAT, TEST_MAT):
+    path = os.path.join(data_dir, mat.name)
+    lines.append('%s %d' % (mat.name, os.path.getsize(path)))
+  return '\n'.join(lines) + '\n'
+
+
+def _converted_from(batches_dir):
+  try:
+    with open(os.path.join(batches_dir, SOURCE_FILE)) as f:
+      return f.read()
+  except (IOError, OSError):
+    return None
+
+
+def convert(data_dir, out=None):
+  """Converts data_dir's two .mat files into data_dir/svhn-batches-bin.
+
+  The records are written to a temporary directory that is renamed into
+  place at the end, so an interrupted conversion leaves nothing half done.
+  An earlier conversion of other .mat files (e.g. synthetic ones) is
+  replaced; it is derived data.
+
+  Args:
+    data_dir: str, holding train_32x32.mat and test_32x32.mat.
+    out: stream for the progress line; None: quiet.
+
+  Returns:
+    str, the path of svhn-batches-bin.
+
+  Raises:
+    SVHNError: if a .mat file is not SVHN data.
+  """
+  batches_dir = os.path.join(data_dir, BATCHES_DIR)
+  work = tempfile.mkdtemp(prefix=BATCHES_DIR + '.tmp-', dir=data_dir)
+  try:
+    synthetic = False
+    counts = []
+    for mat, names in ((TRAIN_MAT, TRAIN_FILES), (TEST_MAT, TEST_FILES)):
+      path = os.path.join(data_dir, mat.name)
+      images, labels, marked = load_svhn_mat(path)
+      if len(labels) < len(names):
+        raise SVHNError('%s has %d images, fewer than the %d files it fills.'
+                        % (path, len(labels), len(names)))
+      synthetic = synthetic or marked
+      counts.append(len(labels))
+      # Split as evenly as the CIFAR-10 files are (73,257 = 14,652 x 2 +
+      # 14,651 x 3): the readers take the same file names.
+      bounds = np.linspace(0, len(labels), len(names) + 1).astype(int)
+      for name, lo, hi in zip(names, bounds[:-1], bounds[1:]):
+        _write_records(os.path.join(work, name), images[..., lo:hi],
+                       labels[lo:hi])
+      del images
+    with open(os.path.join(work, META_FILE), 'w') as f:
+      f.write('\n'.join(CLASS_NAMES) + '\n')
+    if synthetic:
+      with open(os.path.join(work, cifar10_download.SYNTHETIC_MARKER),
+                'w') as f:
+        f.write('Converted from SYNTHETIC SVHN-format .mat files written by '
+                'cifar10_synthetic;\nthey are NOT the SVHN data set.\n')
+    with open(os.path.join(work, SOURCE_FILE), 'w') as f:
+      f.write(_sources(data_dir))
+    if os.path.isdir(batches_dir):
+      shutil.rmtree(batches_dir)
+    os.rename(work, batches_dir)
+  except BaseException:
+    shutil.rmtree(work, ignore_errors=True)
+    raise
+  if out is not None:
+    out.write('Converted %s (%d images) and %s (%d images) to %s\n' % (
+        TRAIN_MAT.name, counts[0], TEST_MAT.name, counts[1], batches_dir))
+    out.flush()
+  return batches_dir
+
+
+def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
+                               deadline_secs=None):
+  """Makes data_dir/svhn-batches-bin, fetching the .mat files if needed.
+
+  A .mat file already in data_dir is used as it is (its structure is
+  checked when it is converted); a missing one is downloaded from `url`
+  through cifar10_download.fetch, which keeps it only once its size and MD5
+  are those of the SVHN release. The conversion runs once: again only if
+  the .mat files change.
+
+  Args:
+    data_dir: str, --data_dir.
+    url: base URL of the two files (SVHN's site, or a mirror).
+    out: stream for progress lines.
+    deadline_secs: seconds each download attempt may take; None: fetch's
+      default.
+
+  Returns:
+    str, the path of svhn-batches-bin.
+
+  Raises:
+    cifar10_download.DownloadError: if a download fails or does not verify.
+    SVHNError: if a .mat file is not SVHN data.
+  """
+  batches_dir = os.path.join(data_dir, BATCHES_DIR)
+  mats = [os.path.join(data_dir, m.name) for m in (TRAIN_MAT, TEST_MAT)]
+  converted = _converted_from(batches_dir)
+  if converted is not None and not all(os.path.isfile(p) for p in mats):
+    return batches_dir  # The .mat files were removed after converting.
+  if not os.path.isdir(data_dir):
+    os.makedirs(data_dir)
+  for mat, path in zip((TRAIN_MAT, TEST_MAT), mats):
+    if not os.path.isfile(path):
+      deadline = {} if deadline_secs is None else {
+          'deadline_secs': deadline_secs}
+      cifar10_download.fetch(url.rstrip('/') + '/' + mat.name, path,
+                             expected_size=mat.size, expected_md5=mat.md5,
+                             out=out, **deadline)
+  if converted == _sources(data_dir):
+    return batches_dir
+  return convert(data_dir, out)
+
+
+def write_synthetic(data_dir, make_records, records_per_file=10000, seed=0):
+  """Writes SVHN-format train_32x32.mat and test_32x32.mat of synthetic data.
+
+  The images are labelled as SVHN does (the class 0 as 10); the header text
+  marks the files as synthetic, and so does their conversion. Files that are
+  not synthetic are never overwritten.
+
+  Args:
+    data_dir: str, created if needed.
+    make_records: cifar10_synthetic.make_records (its colour and stripe
+      classes): function of (num_records, seed) returning [n] uint8 labels
+      0-9 and [n, 3, 32, 32] uint8 depth-major images.
+    records_per_file: the test file's images; the training file has five
+      times as many, as the CIFAR-10 layout.
+    seed: random seed.
+
+  Returns:
+    list of the two paths.
+
+  Raises:
+    ValueError: if data_dir holds .mat files that are not synthetic.
+  """
+  if not os.path.isdir(data_dir):
+    os.makedirs(data_dir)
+  files = ((TRAIN_MAT, 5 * records_per_file), (TEST_MAT, records_per_file))
+  paths = [os.path.join(data_dir, mat.name) for mat, _ in files]
+  for path in paths:
+    if os.path.exists(path):
+      try:
+        _, _, synthetic = load_svhn_mat(path)
+      except SVHNError:
+        synthetic = False
+      if not synthetic:
+        raise ValueError('%s is not a synthetic file (the real SVHN?); not '
+                         'overwriting it. Choose another --data_dir.' % path)
+  for i, ((_, n), path) in enumerate(zip(files, paths)):
+    labels, images = make_records(n, seed * 100 + i)
+    # Depth-major [n, 3, 32, 32] -> MATLAB's [32, 32, 3, n]; SVHN's 10 for 0.
+    x = np.ascontiguousarray(images.transpose(2, 3, 1, 0))
+    y = np.where(labels == 0, 10, labels).astype(np.float64)[:, None]
+    write_mat(path, [('X', x), ('y', y, np.uint8)],
+              header_text=_SYNTHETIC_HEADER % seed)
+  return paths
