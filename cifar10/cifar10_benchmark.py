@@ -175,14 +175,15 @@ def _batches_dir(data_dir):
 
 
 def _queue_fraction():
+  """inputs() with --min_fraction_in_queue as its queue's fraction."""
   return mock.patch.object(cifar10_input, 'MIN_FRACTION_OF_EXAMPLES_IN_QUEUE',
                            FLAGS.min_fraction_in_queue)
 
 
 def _distorted_inputs(data_dir, batch_size):
-  with _queue_fraction():
-    return cifar10_input.distorted_inputs(_batches_dir(data_dir), batch_size,
-                                          FLAGS.num_threads)
+  return cifar10_input.distorted_inputs(
+      _batches_dir(data_dir), batch_size, FLAGS.num_threads,
+      min_fraction_of_examples_in_queue=FLAGS.min_fraction_in_queue)
 
 
 def _fixed_batch(batch_size, data_dir):
@@ -232,7 +233,8 @@ def tutorial_pipeline(data_dir, batch_size, num_threads):
   minimum = int(cifar10_input.NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
                 FLAGS.min_fraction_in_queue)
   return tf.train.shuffle_batch(
-      [image, record.label], batch_size, num_threads=num_threads,
+      [image, tf.reshape(record.label, [])], batch_size,
+      num_threads=num_threads,
       capacity=minimum + 3 * batch_size, min_after_dequeue=minimum)
 
 
@@ -437,7 +439,8 @@ def measure_trainer(data_dir, batch_size, mixed_precision):
     return {'available': False, 'reason': 'cifar10_train ' + error}
   rates = [float(r) for _, r in TRAINER_LINE.findall(stdout)[1:]]
   other = meter.read()['other_cores']
-  return {'available': bool(rates), 'images_per_sec': float(np.median(rates)) if rates else None,
+  return {'available': bool(rates),
+          'images_per_sec': float(np.median(rates)) if rates else None,
           'windows': rates, 'other_cores': other,
           'disturbed': (other or 0) > cifar10_timing.DISTURBED_CORES,
           'reason': '' if rates else 'no log lines: ' + stdout[-1500:]}
@@ -461,7 +464,8 @@ def measure_keras(data_dir, batch_size):
     return {'available': False, 'reason': 'Keras child printed no result'}
   result = json.loads(lines[-1][len(prefix):])
   result['other_cores'] = meter.read()['other_cores']
-  result['disturbed'] = (result['other_cores'] or 0) > cifar10_timing.DISTURBED_CORES
+  result['disturbed'] = ((result['other_cores'] or 0) >
+                         cifar10_timing.DISTURBED_CORES)
   return result
 
 

@@ -56,7 +56,9 @@ def _ratio(a, b):
 
 def summarize(r, flops):
   """The headline figures (docs/benchmark.md lists the keys) and targets."""
-  rate = lambda res: (res or {}).get('images_per_sec')  # pylint: disable=g-long-lambda
+  def rate(res):
+    return (res or {}).get('images_per_sec')
+
   s = collections.OrderedDict()
   s['matmul_gflops'] = r.get('matmul', {}).get('gflops')
   s['train_flops_per_image'] = flops['train']
@@ -115,8 +117,10 @@ def _fmt(value, fmt='%.0f'):
 def _note(res):
   if not isinstance(res, dict) or res.get('other_cores') is None:
     return ''
-  return 'others %.2f cores%s' % (res['other_cores'], ' DISTURBED'
-                                  if res.get('disturbed') else '')
+  # This process's cores too: on a busy machine it gets less than all.
+  own = 'this %.2f, ' % res['own_cores'] if res.get('own_cores') else ''
+  return '%sothers %.2f cores%s' % (own, res['other_cores'], ' DISTURBED'
+                                    if res.get('disturbed') else '')
 
 
 def format_table(report):
@@ -136,7 +140,9 @@ def format_table(report):
     lines.append("NOTE: the shuffle queue holds %.3g of an epoch, not the "
                  "tutorial's 0.4." % report['min_fraction_in_queue'])
   lines += [row % ('measurement', 'images/s', 'notes'), '-' * 100]
-  add = lambda label, value, note='': lines.append(row % (label, value, note))  # pylint: disable=g-long-lambda
+  def add(label, value, note=''):
+    lines.append(row % (label, value, note))
+
   if 'matmul' in r:
     add('dense matmul 1024x1024 float32 (GFLOP/s)',
         _fmt(s['matmul_gflops'], '%.1f'), 'best of %d; %s' % (

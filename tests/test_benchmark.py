@@ -12,13 +12,14 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 # ==============================================================================
-"""cifar10_benchmark: the FLOP count, and a smoke run of every default phase.
+"""cifar10_benchmark: the FLOP count, and a smoke run of every phase.
 
 No timing is asserted: the machines running the tests are shared.
 """
 
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -27,6 +28,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_benchmark
+from cifar10 import cifar10_benchmark_report
 from cifar10 import cifar10_input
 from conftest import run_module
 
@@ -101,20 +103,24 @@ def report(synthetic_data_dir, tmp_path_factory):
   out = str(tmp_path_factory.mktemp('benchmark') / 'bench.json')
   proc = run_module(
       'cifar10_benchmark', '--data_dir=' + synthetic_data_dir,
-      '--phases=' + ','.join(cifar10_benchmark.DEFAULT_PHASES + ('lrn',)),
       '--batch_size=32', '--batch_sizes=16,32', '--steps=2',
       '--warmup_steps=1', '--num_threads=2', '--min_fraction_in_queue=0.02',
-      '--output_json=' + out, timeout=300)
+      '--output_json=' + out, timeout=400)
   with open(out) as f:
     return {'json': json.load(f), 'stdout': proc.stdout}
 
 
 SUMMARY_FIGURES = (
     'matmul_gflops', 'train_flops_per_image', 'input_pipeline_images_per_sec',
+    'input_pipeline_images_per_cpu_sec',
+    'tutorial_pipeline_images_per_cpu_sec', 'pipeline_cpu_speedup',
     'train_compute_only_images_per_sec', 'train_queue_images_per_sec',
-    'keras_fit_images_per_sec', 'eval_images_per_sec', 'peak_rss_mib',
-    'keras_peak_rss_mib', 'compute_flop_fraction', 'queue_flop_fraction',
-    'queue_vs_compute', 'faithful_vs_keras', 'lrn_speedup')
+    'mixed_precision_compute_only_images_per_sec', 'mixed_vs_float32',
+    'shipped_trainer_images_per_sec',
+    'shipped_trainer_mixed_precision_images_per_sec',
+    'trainer_mixed_vs_float32', 'keras_fit_images_per_sec',
+    'eval_images_per_sec', 'peak_rss_mib', 'keras_peak_rss_mib',
+    'compute_flop_fraction', 'queue_vs_compute', 'faithful_vs_keras')
 
 
 def test_benchmark_json_has_every_figure_positive(report):
@@ -122,47 +128,65 @@ def test_benchmark_json_has_every_figure_positive(report):
   for key in SUMMARY_FIGURES:
     assert summary[key] > 0, key
   assert summary['train_flops_per_image'] == 105295104
+  assert summary['mixed_precision_dtype'] == cifar10.compute_dtype(True).name
   assert list(summary['batch_size_images_per_sec']) == ['16', '32']
   assert all(v > 0 for v in summary['batch_size_images_per_sec'].values())
   assert list(summary['towers_images_per_sec']) == ['1', '2']
   assert all(v > 0 for v in summary['towers_images_per_sec'].values())
-  assert set(summary['targets']) == {'queue_fed_vs_compute_only',
-                                     'compute_only_vs_matmul_flops',
-                                     'faithful_vs_keras'}
-  for target in summary['targets'].values():
-    assert target['met'] in (True, False)
+  assert list(summary['summary_step_ms']) == [
+      'cifar10_train', 'cifar10_multi_gpu_train',
+      'cifar10_train, TensorFlow histogram kernel']
+  for steps in summary['summary_step_ms'].values():
+    assert steps['plain_ms'] > 0 and steps['summary_ms'] > 0
+  assert list(summary['targets']) == list(cifar10_benchmark_report.TARGETS)
+  for name, target in summary['targets'].items():
+    key, value, _ = cifar10_benchmark_report.TARGETS[name]
+    assert target['target'] == value
+    assert target['value'] == summary[key]
+    assert target['met'] == (summary[key] >= value)
 
 
 def test_benchmark_records_how_it_measured(report):
   rep = report['json']
   assert rep['synthetic_data'] is True
   assert rep['batch_size'] == 32 and rep['num_threads'] == 2
+  assert rep['phases'] == list(cifar10_benchmark.PHASES)
+  assert rep['cpu_computes_bfloat16'] == cifar10.cpu_computes_bfloat16()
   results = rep['results']
   assert results['keras']['process'] == 'child'
   # The Keras model has the tutorial's 1,068,298 parameters.
   assert results['keras']['params'] == 1068298
-  for name, result in (('compute', results['compute']),
-                       ('eval', results['eval']),
-                       ('lrn', results['lrn']['package']),
-                       ('lrn', results['lrn']['tf_nn_lrn'])):
+  for name in ('compute', 'mixed_precision', 'queue_fed'):
+    result = results['training'][name]
     assert result['other_cores'] is None or result['other_cores'] >= 0, name
     assert len(result['windows']) == 1, name
+  for name in ('package', 'tutorial'):
+    assert results['pipeline'][name]['own_cores'] > 0
+  for name in ('float32', 'mixed_precision'):
+    assert results['trainer'][name]['available'], results['trainer'][name]
 
 
 def test_benchmark_prints_the_table_and_says_synthetic(report):
   out = report['stdout']
   assert 'SYNTHETIC DATA' in out
-  for line in ('dense matmul', 'input pipeline alone',
-               'train step, batch in memory', 'train step fed by the queues',
-               'tf.keras model.fit', 'eval: inputs + inference',
-               'peak resident memory', '--num_gpus 2',
-               "compute only: package's LRN / tf.nn.lrn"):
+  for line in ('dense matmul', 'input pipeline alone, package',
+               'input pipeline alone, tutorial',
+               'train step, batch in memory', 'the same, --mixed_precision',
+               'train step fed by the queues', 'tf.keras model.fit',
+               'cifar10_train as shipped, float32',
+               'cifar10_train as shipped, mixed_precision',
+               'eval: inputs + inference', 'peak resident memory',
+               'summary / plain step (ms), cifar10_multi_gpu_train',
+               '--num_gpus 2'):
     assert line in out, line
-  assert 'not the tutorial' in out  # --min_fraction_in_queue is noted.
+  for name in cifar10_benchmark_report.TARGETS:
+    assert re.search(r'target %s +>= [\d.]+: [\d.]+  (met|NOT met)' % name,
+                     out), name
+  assert "not the tutorial's 0.4" in out  # --min_fraction_in_queue is noted.
 
 
 def test_unknown_phase_is_rejected(tmp_path):
   proc = run_module('cifar10_benchmark', '--phases=matmul,bogus',
                     '--data_dir=' + str(tmp_path), check=False, timeout=120)
   assert proc.returncode != 0
-  assert 'unknown phase' in proc.stderr
+  assert 'unknown phase bogus' in proc.stderr

@@ -102,9 +102,10 @@ def test_nan_or_infinity_fails_the_step_naming_the_tag(bad):
 def test_one_lookup_table_per_graph_and_tower_tags():
   with tf.Graph().as_default() as g:
     with tf.name_scope('tower_1'):
-      cifar10.tower_histogram_summary('tower_1/conv1/conv1/activations',
-                                       tf.zeros([4, 3]))
-    cifar10.tower_histogram_summary('conv1/weights', tf.ones([5]))
+      cifar10_summary.tower_histogram_summary(
+          'tower_1/conv1/conv1/activations',
+          tf.zeros([4, 3]))
+    cifar10_summary.tower_histogram_summary('conv1/weights', tf.ones([5]))
     consts = [op for op in g.get_operations() if op.type == 'Const'
               and op.name.startswith('histogram_buckets/')]
     assert sorted(op.name for op in consts) == [
