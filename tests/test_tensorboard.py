@@ -60,6 +60,11 @@ LOSS_SCALARS = ['total_loss', 'total_loss_raw', 'cross_entropy',
                 'cross_entropy_raw']
 WEIGHT_LOSS_SCALARS = ['%s/weight_loss%s' % (layer, suffix)
                        for layer in LAYERS for suffix in ('', '_raw')]
+# The runs of `tensorboard --logdir_spec=train:<train_dir>,eval:<eval_dir>`:
+# the event files are in the named directories themselves.
+TRAIN_RUN = 'train/.'
+EVAL_RUN = 'eval/.'
+
 # _activation_summary tags '<op name of the layer output>/...'; the output
 # of layer L is the op 'L/L' (created in variable scope L, named scope.name).
 SPARSITY_SCALARS = ['%s/%s/sparsity' % (layer, layer) for layer in LAYERS]
@@ -231,7 +236,7 @@ def tensorboard(logdir, evaluation, tmp_path_factory):
     while True:
       try:
         tags = server.json('/data/plugin/scalars/tags')
-        if 'train' in tags and PRECISION_TAG in tags.get('eval', {}):
+        if TRAIN_RUN in tags and PRECISION_TAG in tags.get(EVAL_RUN, {}):
           break
       except (urllib.error.URLError, ConnectionError, ValueError):
         pass
@@ -449,7 +454,7 @@ def test_eval_writes_precision_at_the_checkpoint_step(trained_dir,
 
 
 def test_tensorboard_runs(tensorboard):
-  assert sorted(tensorboard.json('/data/runs')) == ['eval', 'train']
+  assert sorted(tensorboard.json('/data/runs')) == [EVAL_RUN, TRAIN_RUN]
   plugins = tensorboard.json('/data/plugins_listing')
   for plugin in ('scalars', 'histograms', 'distributions', 'images',
                  'graphs'):
@@ -460,14 +465,14 @@ def test_tensorboard_scalar_tags(tensorboard):
   tags = tensorboard.json('/data/plugin/scalars/tags')
   expected = LOSS_SCALARS + WEIGHT_LOSS_SCALARS + SPARSITY_SCALARS + [
       'learning_rate']
-  assert not _missing(expected, tags['train']), (
-      _missing(expected, tags['train']), sorted(tags['train']))
-  assert PRECISION_TAG in tags['eval'], sorted(tags['eval'])
+  assert not _missing(expected, tags[TRAIN_RUN]), (
+      _missing(expected, tags[TRAIN_RUN]), sorted(tags[TRAIN_RUN]))
+  assert PRECISION_TAG in tags[EVAL_RUN], sorted(tags[EVAL_RUN])
 
 
 def test_tensorboard_precision(tensorboard, evaluation):
   # [[wall_time, step, value], ...]
-  points = tensorboard.json('/data/plugin/scalars/scalars', run='eval',
+  points = tensorboard.json('/data/plugin/scalars/scalars', run=EVAL_RUN,
                             tag=PRECISION_TAG)
   assert [p[1] for p in points] == [MAX_STEPS], points
   assert '%.3f' % points[0][2] == evaluation['printed'], (points, evaluation)
@@ -476,13 +481,13 @@ def test_tensorboard_precision(tensorboard, evaluation):
 def test_tensorboard_loss_and_learning_rate_scalars(tensorboard,
                                                     train_values):
   for tag in LOSS_SCALARS + ['learning_rate', 'conv1/conv1/sparsity']:
-    points = tensorboard.json('/data/plugin/scalars/scalars', run='train',
+    points = tensorboard.json('/data/plugin/scalars/scalars', run=TRAIN_RUN,
                               tag=tag)
     assert [p[1] for p in points] == SUMMARY_STEPS, (tag, points)
     expected = _scalars(train_values, tag)
     assert {p[1]: p[2] for p in points} == {
         s: pytest.approx(v, rel=1e-6) for s, v in expected.items()}, tag
-  points = tensorboard.json('/data/plugin/scalars/scalars', run='train',
+  points = tensorboard.json('/data/plugin/scalars/scalars', run=TRAIN_RUN,
                             tag='learning_rate')
   assert [p[2] for p in points] == [pytest.approx(0.1, rel=1e-6)] * 3
 
@@ -490,14 +495,14 @@ def test_tensorboard_loss_and_learning_rate_scalars(tensorboard,
 def test_tensorboard_histograms(tensorboard):
   tags = tensorboard.json('/data/plugin/histograms/tags')
   expected = ACTIVATION_HISTOGRAMS + GRADIENT_HISTOGRAMS
-  assert not _missing(expected, tags['train']), (
-      _missing(expected, tags['train']), sorted(tags['train']))
-  assert 'local3/local3/activations' in tags['eval'], sorted(tags['eval'])
+  assert not _missing(expected, tags[TRAIN_RUN]), (
+      _missing(expected, tags[TRAIN_RUN]), sorted(tags[TRAIN_RUN]))
+  assert 'local3/local3/activations' in tags[EVAL_RUN], sorted(tags[EVAL_RUN])
   # [[wall_time, step, [[left, right, count], ...]], ...]
   for tag, num in [('conv1/weights/gradients', 5 * 5 * 3 * 64),
                    ('local3/local3/activations', BATCH_SIZE * 384)]:
     points = tensorboard.json('/data/plugin/histograms/histograms',
-                              run='train', tag=tag)
+                              run=TRAIN_RUN, tag=tag)
     assert [p[1] for p in points] == SUMMARY_STEPS, (tag, points)
     for point in points:
       assert sum(b[2] for b in point[2]) == pytest.approx(num), tag
@@ -505,10 +510,10 @@ def test_tensorboard_histograms(tensorboard):
 
 def test_tensorboard_variable_histograms(tensorboard):
   tags = tensorboard.json('/data/plugin/histograms/tags')
-  assert not _missing(VARIABLE_HISTOGRAMS, tags['train']), (
-      _missing(VARIABLE_HISTOGRAMS, tags['train']), sorted(tags['train']))
+  assert not _missing(VARIABLE_HISTOGRAMS, tags[TRAIN_RUN]), (
+      _missing(VARIABLE_HISTOGRAMS, tags[TRAIN_RUN]), sorted(tags[TRAIN_RUN]))
   points = tensorboard.json('/data/plugin/histograms/histograms',
-                            run='train', tag='softmax_linear/biases')
+                            run=TRAIN_RUN, tag='softmax_linear/biases')
   assert [p[1] for p in points] == SUMMARY_STEPS, points
   for point in points:
     assert sum(b[2] for b in point[2]) == pytest.approx(10)
@@ -521,10 +526,10 @@ def _png_size(data):
 
 def test_tensorboard_images(tensorboard):
   tags = tensorboard.json('/data/plugin/images/tags')
-  for run in ('train', 'eval'):
+  for run in (TRAIN_RUN, EVAL_RUN):
     assert not _missing(IMAGE_TAGS, tags[run]), (run, sorted(tags[run]))
   # [{'wall_time':, 'step':, 'query': 'blob_key=...'}, ...]
-  images = tensorboard.json('/data/plugin/images/images', run='train',
+  images = tensorboard.json('/data/plugin/images/images', run=TRAIN_RUN,
                             tag=IMAGE_TAGS[0])
   assert [i['step'] for i in images] == SUMMARY_STEPS, images
   png = tensorboard.get('/data/plugin/images/individualImage?'
@@ -534,9 +539,9 @@ def test_tensorboard_images(tensorboard):
 
 def test_tensorboard_graphs(tensorboard):
   info = tensorboard.json('/data/plugin/graphs/info')
-  for run in ('train', 'eval'):
+  for run in (TRAIN_RUN, EVAL_RUN):
     assert info.get(run, {}).get('run_graph'), info
-  graph = tensorboard.get('/data/plugin/graphs/graph', run='train').decode(
+  graph = tensorboard.get('/data/plugin/graphs/graph', run=TRAIN_RUN).decode(
       'utf-8')
   for node in ('conv1/weights', 'local3/local3', 'total_loss', 'train'):
     assert 'name: "%s"\n' % node in graph, node
