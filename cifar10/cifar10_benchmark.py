@@ -74,6 +74,7 @@ import tensorflow.compat.v1 as tf
 from cifar10 import cifar10
 from cifar10 import cifar10_app
 from cifar10 import cifar10_benchmark_report as report_lib
+from cifar10 import cifar10_cluster
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
 from cifar10 import cifar10_keras
@@ -85,11 +86,13 @@ from cifar10 import cifar10_train  # session_config().
 
 FLAGS = tf.app.flags.FLAGS
 
-# In the order they run; the distributed trainer's phase goes after 'towers'.
+# In the order they run. 'distributed' (several minutes of child processes:
+# cifar10_cluster.measure) runs only when asked for.
 PHASES = ('matmul', 'pipeline', 'compute', 'eval', 'summaries',
-          'batch_sizes', 'towers', 'trainer', 'keras')
+          'batch_sizes', 'towers', 'distributed', 'trainer', 'keras')
 
-tf.app.flags.DEFINE_list('phases', ','.join(PHASES),
+tf.app.flags.DEFINE_list('phases',
+                         ','.join(p for p in PHASES if p != 'distributed'),
                          """What to measure, from: %s.""" % ', '.join(PHASES))
 tf.app.flags.DEFINE_integer('steps', 20, """Timed steps per window.""",
                             lower_bound=1)
@@ -516,6 +519,15 @@ def run_benchmark(phases, data_dir, batch_size):
     for n in _ints(FLAGS.tower_counts, 'tower_counts'):
       log('multi-GPU trainer step, --num_gpus %d' % n)
       r['towers'][str(n)] = measure_towers(n, batch_size, data_dir, config)
+  if 'distributed' in phases:
+    log('cifar10_train against 1 ps + 1 worker, and 2 workers synchronous '
+        'and asynchronous, alternating, in child processes')
+    work_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_cluster_')
+    try:
+      r['distributed'] = cifar10_cluster.measure(data_dir, work_dir,
+                                                 batch_size=batch_size)
+    finally:
+      shutil.rmtree(work_dir, ignore_errors=True)
   if 'trainer' in phases:
     r['trainer'] = collections.OrderedDict()
     for name, mixed in (('float32', False), ('mixed_precision', True)):

@@ -217,7 +217,13 @@ def check_data_files(filenames):
           'Data file %s has %d bytes, not a whole number of %d-byte CIFAR-10 '
           'records; it is truncated or not CIFAR-10 data. Replace it with the '
           'file from the CIFAR-10 binary archive.' % (f, size, RECORD_BYTES))
-    labels = np.memmap(f, dtype=np.uint8, mode='r').reshape(-1, RECORD_BYTES)
+    try:
+      labels = np.memmap(f, dtype=np.uint8, mode='r').reshape(-1,
+                                                              RECORD_BYTES)
+    except OSError as e:
+      raise DataError('Cannot read data file %s: %s. Make it readable, or '
+                      'replace it with the file from the CIFAR-10 binary '
+                      'archive.' % (f, e.strerror or e))
     bad = np.flatnonzero(labels[:, 0] >= NUM_CLASSES)
     if bad.size:
       raise DataError(
