@@ -55,21 +55,21 @@ import sys
 # The package (`from cifar10 import cifar10`) or the tutorial's flat layout
 # (`import cifar10` from this directory, as the original's scripts do).
 if __package__:
-  from cifar10 import cifar10_checkpoint
-  from cifar10 import cifar10_dirs
   from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_lrn
+  from cifar10 import cifar10_precision
   from cifar10 import cifar10_summary
   from cifar10 import cifar10_svhn
+  from cifar10 import cifar10_top_layers
 else:
-  import cifar10_checkpoint
-  import cifar10_dirs
   import cifar10_download
   import cifar10_input
+  import cifar10_lrn
+  import cifar10_precision
   import cifar10_summary
   import cifar10_svhn
-from absl import flags
-import numpy as np
+  import cifar10_top_layers
 import tensorflow.compat.v1 as tf
 
 FLAGS = tf.app.flags.FLAGS
@@ -80,19 +80,6 @@ tf.app.flags.DEFINE_integer('batch_size', 128,
                             lower_bound=1)
 tf.app.flags.DEFINE_string('data_dir', '/tmp/cifar10_data',
                            """Path to the CIFAR-10 data directory.""")
-tf.app.flags.DEFINE_boolean('use_fp16', False,
-                            """Train the model using fp16.""")
-tf.app.flags.DEFINE_boolean('mixed_precision', False,
-                            """Keep the variables in float32 and compute in """
-                            """float16 on GPUs (with loss scaling) or in """
-                            """bfloat16 on CPUs (fastest on CPUs with """
-                            """AVX512_BF16 or AMX). Variable names and """
-                            """checkpoints are those of float32 training.""")
-tf.app.flags.DEFINE_boolean('xla', False,
-                            """Compile the graph with XLA auto-clustering. """
-                            """For GPUs: variable names and checkpoints are """
-                            """unchanged; on the CPU it measured slower and """
-                            """needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit.""")
 tf.app.flags.DEFINE_string('data_url', cifar10_download.DATA_URL,
                            """Where to download the CIFAR-10 binary archive """
                            """from: https://, http:// or file:// (a mirror """
@@ -109,21 +96,7 @@ tf.app.flags.DEFINE_enum('dataset', 'cifar10', ['cifar10', 'svhn'],
 tf.app.flags.DEFINE_string('svhn_url', cifar10_svhn.SVHN_URL,
                            """Where to download train_32x32.mat and """
                            """test_32x32.mat from with --dataset=svhn.""")
-tf.app.flags.DEFINE_enum('top_layers', 'full', ['full', 'local'],
-                         """The layers after pool2: 'full', the tutorial's """
-                         """fully connected local3/local4; 'local', """
-                         """cuda-convnet's locally connected local3_lc/"""
-                         """local4_lc and fc10 (layers-conv-local-11pct).""")
 
-
-def _one_precision(flags_dict):
-  return not (flags_dict['use_fp16'] and flags_dict['mixed_precision'])
-
-
-flags.register_multi_flags_validator(
-    ['use_fp16', 'mixed_precision'], _one_precision,
-    message='--use_fp16 (float16 variables) and --mixed_precision (float32 '
-    'variables, float16 compute) exclude each other: pass one of them.')
 
 # Global constants describing the CIFAR-10 data set.
 IMAGE_SIZE = cifar10_input.IMAGE_SIZE
@@ -137,25 +110,6 @@ MOVING_AVERAGE_DECAY = 0.9999     # The decay to use for the moving average.
 NUM_EPOCHS_PER_DECAY = 350.0      # Epochs after which learning rate decays.
 LEARNING_RATE_DECAY_FACTOR = 0.1  # Learning rate decay factor.
 INITIAL_LEARNING_RATE = 0.1       # Initial learning rate.
-# norm1 and norm2: local response normalization over a window of
-# 2 * LRN_DEPTH_RADIUS + 1 = 9 channels, as in AlexNet (alpha is the
-# original's 0.001 per 9 channels).
-LRN_DEPTH_RADIUS = 4
-LRN_BIAS = 1.0
-LRN_ALPHA = 0.001 / 9.0
-LRN_BETA = 0.75
-# --mixed_precision in float16 multiplies the loss by this before the backward
-# pass, so that small gradients do not underflow float16 (smallest normal
-# 6e-5), and divides the gradients by it in float32. A fixed scale adds no
-# variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
-# the start) and its gradients far below float16's maximum of 65504.
-LOSS_SCALE = 128.0
-
-# The choices of --top_layers, and the variable that tells them apart in a
-# checkpoint: each top names its variables differently, so that a checkpoint
-# of one never restores into the other.
-TOP_LAYERS = ('full', 'local')
-_TOP_LAYERS_VARIABLE = {'full': 'local3/weights', 'local': 'local3_lc/weights'}
 # The locally connected top (cuda-convnet's layers-conv-local-11pct): two
 # layers of LOCAL_FILTERS filters of LOCAL_KERNEL x LOCAL_KERNEL, padding 1,
 # stride 1, weights unshared between the 6 x 6 positions of pool2's output.
@@ -174,83 +128,9 @@ LOG_FORMAT = ('%s: step %d, loss = %.2f (%.1f examples/sec; %.3f '
               'sec/batch)')
 
 
-def use_xla(config, xla=None):
-  """Turns on XLA auto-clustering in a session config if asked to.
-
-  Only how ops run changes; the graph, its variable names and checkpoints
-  stay the same.
-
-  Args:
-    config: tf.ConfigProto, changed in place.
-    xla: bool; default --xla.
-
-  Returns:
-    config.
-  """
-  if flag_or(xla, 'xla'):
-    config.graph_options.optimizer_options.global_jit_level = (
-        tf.OptimizerOptions.ON_1)
-  return config
-
-
 def flag_or(value, name):
   """Returns `value`, or else the flag's value (its default before parsing)."""
   return FLAGS[name].value if value is None else value
-
-
-def cpu_computes_bfloat16(cpuinfo='/proc/cpuinfo'):
-  """True if the CPU has bfloat16 arithmetic: AVX512_BF16 or AMX.
-
-  Read from the flags Linux lists in /proc/cpuinfo; False where there is no
-  such file (other systems), so that they get the portable answer.
-
-  Args:
-    cpuinfo: path of the file listing the CPU's flags.
-
-  Returns:
-    bool.
-  """
-  try:
-    with open(cpuinfo) as f:
-      words = set(f.read().split())
-  except (IOError, OSError):
-    return False
-  return bool(words & {'avx512_bf16', 'amx_bf16'})
-
-
-_warned_slow_bfloat16 = []
-
-
-def compute_dtype(mixed_precision=None):
-  """The dtype the layers compute in under --mixed_precision, or None.
-
-  float16 on GPUs, whose float16 units are made for it; bfloat16 on CPUs:
-  it has float32's exponent range (no loss scaling) and CPUs with
-  AVX512_BF16 or AMX compute it at twice float32's rate or more. Other CPUs
-  have no bfloat16 arithmetic: there it still runs (the same numbers as on
-  any CPU), after one warning line that it is slower than float32.
-
-  Args:
-    mixed_precision: bool, default --mixed_precision; or tf.float16 or
-      tf.bfloat16 to compute in that dtype on any device.
-
-  Returns:
-    tf.float16, tf.bfloat16, or None when mixed precision is off.
-  """
-  mixed_precision = flag_or(mixed_precision, 'mixed_precision')
-  if isinstance(mixed_precision, tf.DType):
-    return mixed_precision
-  if not mixed_precision:
-    return None
-  if tf.config.list_physical_devices('GPU'):
-    return tf.float16
-  if not cpu_computes_bfloat16() and not _warned_slow_bfloat16:
-    _warned_slow_bfloat16.append(True)
-    tf.logging.warning(
-        '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
-        'or AMX), so bfloat16 runs slower than float32 here; leave '
-        '--mixed_precision off on this machine.')
-  return tf.bfloat16
 
 
 def _activation_summary(x):
@@ -314,75 +194,6 @@ def _variable_with_weight_decay(name, shape, stddev, wd, dtype=tf.float32):
     weight_decay = tf.multiply(tf.nn.l2_loss(var), wd, name='weight_loss')
     tf.add_to_collection('losses', weight_decay)
   return var
-
-
-def _window_sum(x, band):
-  """Sums x over each channel's LRN window.
-
-  Args:
-    x: [batch, height, width, depth] float32 Tensor.
-    band: [depth, depth] float32 0/1 matrix, 1 where two channels are at most
-      LRN_DEPTH_RADIUS apart.
-
-  Returns:
-    float32 Tensor of x's shape.
-  """
-  # [batch, height, width, depth] -> [batch * height * width, depth]: one
-  # matmul sums every window.
-  flat = tf.reshape(x, [-1, int(band.shape[0])])
-  return tf.reshape(tf.matmul(flat, band), tf.shape(x))
-
-
-def _lrn(x, name):
-  """tf.nn.lrn(x, LRN_DEPTH_RADIUS, LRN_BIAS, LRN_ALPHA, LRN_BETA, name).
-
-  TensorFlow's CPU kernel for the gradient of LRN loops over every element
-  and its window; it took 14 % of a training step's op time. On machines
-  without a GPU, float32 LRN is therefore computed here with the same formula,
-    y = x * n^-beta,  n = bias + alpha * (sum of x^2 over the window),
-  and its gradient in closed form (the window is symmetric):
-    dx = dy * n^-beta - 2 * alpha * beta * x * (sum of dy * y / n over it),
-  both with one matmul per window sum. The values equal tf.nn.lrn's to
-  float32 rounding; the training step measured 1.09-1.22x faster on a
-  2-core CPU. In bfloat16 (--mixed_precision on a CPU) the same is computed
-  in float32 between two casts: the CPU's bfloat16 element-wise ops convert
-  to float32 and back at every op, and the profile showed LRN's dozen of
-  them taking longer in bfloat16 than in float32. GPUs (cuDNN) and float16
-  keep tf.nn.lrn.
-
-  Args:
-    x: [batch, height, width, depth] float32, bfloat16 or float16 Tensor.
-    name: name of the result (norm1, norm2).
-
-  Returns:
-    Tensor of x's shape and dtype.
-  """
-  if x.dtype == tf.bfloat16:
-    with tf.name_scope(name) as scope:
-      return tf.cast(_lrn(tf.cast(x, tf.float32), 'float32'), tf.bfloat16,
-                     name=scope)
-  if x.dtype != tf.float32 or tf.config.list_physical_devices('GPU'):
-    return tf.nn.lrn(x, LRN_DEPTH_RADIUS, bias=LRN_BIAS, alpha=LRN_ALPHA,
-                     beta=LRN_BETA, name=name)
-  channel = np.arange(int(x.shape[-1]))
-  band = np.abs(channel[:, None] - channel[None, :]) <= LRN_DEPTH_RADIUS
-
-  @tf.custom_gradient
-  def lrn(features):
-    band_matrix = tf.constant(band, tf.float32)
-    n = LRN_BIAS + LRN_ALPHA * _window_sum(tf.square(features), band_matrix)
-    # n^-0.75 from square roots: cheaper than pow.
-    n_pow = (tf.math.rsqrt(n) * tf.math.rsqrt(tf.sqrt(n))
-             if LRN_BETA == 0.75 else tf.pow(n, -LRN_BETA))
-    y = features * n_pow
-
-    def grad(dy):
-      return dy * n_pow - 2.0 * LRN_ALPHA * LRN_BETA * features * _window_sum(
-          dy * y / n, band_matrix)
-    return y, grad
-
-  with tf.name_scope(name) as scope:
-    return tf.identity(lrn(x), name=scope)
 
 
 def data_set(dataset=None):
@@ -475,9 +286,10 @@ def inference(images, mixed_precision=None, top_layers=None):
       [batch, 24, 24, 3] float32 or float16 Tensor. The variables are created
       in the same dtype.
     mixed_precision: bool, default --mixed_precision: compute in float16
-      (GPUs) or bfloat16 (CPUs), see compute_dtype(), but create the
-      variables in float32 (the names and checkpoints of float32 training),
-      each layer reading them through a cast; or the dtype to compute in.
+      (GPUs) or bfloat16 (CPUs), see cifar10_precision.compute_dtype(), but
+      create the variables in float32 (the names and checkpoints of float32
+      training), each layer reading them through a cast; or the dtype to
+      compute in.
     top_layers: 'full' (the tutorial's local3, local4, softmax_linear) or
       'local' (locally_connected_top()); default --top_layers.
 
@@ -486,7 +298,7 @@ def inference(images, mixed_precision=None, top_layers=None):
     mixed_precision (so the softmax and loss are computed in float32).
 
   Raises:
-    ValueError: if top_layers is not one of TOP_LAYERS.
+    ValueError: if top_layers is not one of cifar10_top_layers.TOP_LAYERS.
   """
   # We instantiate all variables using tf.get_variable() instead of
   # tf.Variable() in order to share variables across multiple GPU training
@@ -494,12 +306,12 @@ def inference(images, mixed_precision=None, top_layers=None):
   # function by replacing all instances of tf.get_variable() with
   # tf.Variable().
   top_layers = flag_or(top_layers, 'top_layers')
-  if top_layers not in TOP_LAYERS:
+  if top_layers not in cifar10_top_layers.TOP_LAYERS:
     raise ValueError('top_layers must be one of %s, got %r.' % (
-        ', '.join(TOP_LAYERS), top_layers))
+        ', '.join(cifar10_top_layers.TOP_LAYERS), top_layers))
   # var_dtype: what the variables are stored (and checkpointed) in; dtype:
   # what the layers compute in. The casts below are no-ops unless they differ.
-  dtype = compute_dtype(mixed_precision)
+  dtype = cifar10_precision.compute_dtype(mixed_precision)
   var_dtype = tf.float32 if dtype else images.dtype.base_dtype
   dtype = dtype or var_dtype
   images = tf.cast(images, dtype)
@@ -523,7 +335,7 @@ def inference(images, mixed_precision=None, top_layers=None):
   pool1 = tf.nn.max_pool(conv1, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1],
                          padding='SAME', name='pool1')
   # norm1
-  norm1 = _lrn(pool1, name='norm1')
+  norm1 = cifar10_lrn.lrn(pool1, name='norm1')
 
   # conv2
   with tf.variable_scope('conv2') as scope:
@@ -541,7 +353,7 @@ def inference(images, mixed_precision=None, top_layers=None):
     _activation_summary(conv2)
 
   # norm2
-  norm2 = _lrn(conv2, name='norm2')
+  norm2 = cifar10_lrn.lrn(conv2, name='norm2')
   # pool2
   pool2 = tf.nn.max_pool(norm2, ksize=[1, 3, 3, 1],
                          strides=[1, 2, 2, 1], padding='SAME', name='pool2')
@@ -641,8 +453,8 @@ def locally_connected_top(pool2, var_dtype=None):
   has 1,114,250 parameters (the default top: 1,068,298).
 
   The scopes are not the default top's local3/local4/softmax_linear, so the
-  two models' checkpoints cannot be mixed up (checkpoint_top_layers() tells
-  them apart).
+  two models' checkpoints cannot be mixed up
+  (cifar10_top_layers.checkpoint_top_layers() tells them apart).
 
   Args:
     pool2: [batch, 6, 6, 64] Tensor, the output of inference()'s pool2, in
@@ -698,68 +510,6 @@ def predictions(logits):
     to 1, ordered as the logits.
   """
   return tf.nn.softmax(tf.cast(logits, tf.float32), name='predictions')
-
-
-def latest_checkpoint(checkpoint_dir):
-  """The newest checkpoint in checkpoint_dir that reads in full.
-
-  Returns:
-    str path prefix, or None if checkpoint_dir holds none that reads.
-  """
-  checkpoint, _ = cifar10_checkpoint.newest_readable(checkpoint_dir)
-  return checkpoint.path if checkpoint else None
-
-
-def checkpoint_top_layers(checkpoint_path):
-  """Which top layers a checkpoint holds, read from its variable names.
-
-  Args:
-    checkpoint_path: path prefix of a checkpoint.
-
-  Returns:
-    'full', 'local', or None if it holds neither model's variables.
-
-  Raises:
-    tf.errors.OpError: if the checkpoint cannot be read.
-  """
-  # pylint: disable=protected-access
-  with cifar10_checkpoint.reader(checkpoint_path) as reader:
-    names = reader.get_variable_to_shape_map()
-  for top, name in sorted(_TOP_LAYERS_VARIABLE.items()):
-    if name in names:
-      return top
-  return None
-
-
-class TopLayersError(cifar10_dirs.UserError, ValueError):
-  """--top_layers differs from the top of the checkpoints to resume."""
-
-
-def top_layers_to_use(checkpoint_dir, top_layers=None):
-  """The top layers of the newest checkpoint, or else of the flag.
-
-  Args:
-    checkpoint_dir: where the checkpoints are (--train_dir, --checkpoint_dir).
-    top_layers: 'full' or 'local' asked for explicitly; None takes
-      --top_layers, counted as explicit only if given on the command line.
-
-  Returns:
-    'full' or 'local'.
-
-  Raises:
-    TopLayersError: if a top was asked for explicitly and the newest
-      checkpoint has the other one.
-  """
-  explicit = top_layers is not None or FLAGS['top_layers'].present
-  top_layers = flag_or(top_layers, 'top_layers')
-  path = latest_checkpoint(checkpoint_dir) if checkpoint_dir else None
-  found = checkpoint_top_layers(path) if path else None
-  if found and explicit and found != top_layers:
-    raise TopLayersError(
-        '--top_layers=%s, but %s has the %s top layers; pass '
-        '--top_layers=%s, or another directory to start a new model.'
-        % (top_layers, path, found, found))
-  return found or top_layers
 
 
 def loss(logits, labels, scope=None):
@@ -854,18 +604,19 @@ def optimizer(lr, mixed_precision=None):
   Args:
     lr: float32 scalar Tensor, the learning rate.
     mixed_precision: bool or dtype, default --mixed_precision: if it
-      computes in float16 (see compute_dtype()), wrap the optimizer so that
-      its compute_gradients() differentiates the loss times LOSS_SCALE and
-      divides the gradients by LOSS_SCALE (adds no variables). bfloat16 has
-      float32's range and needs no scaling.
+      computes in float16 (see cifar10_precision.compute_dtype()), wrap
+      the optimizer so that its compute_gradients() differentiates the loss
+      times cifar10_precision.LOSS_SCALE and divides the gradients by it
+      (adds no variables). bfloat16 has float32's range and needs no
+      scaling.
 
   Returns:
     A tf.train.Optimizer.
   """
   opt = tf.train.GradientDescentOptimizer(lr)
-  if compute_dtype(mixed_precision) == tf.float16:
+  if cifar10_precision.compute_dtype(mixed_precision) == tf.float16:
     opt = tf.train.experimental.MixedPrecisionLossScaleOptimizer(
-        opt, LOSS_SCALE)
+        opt, cifar10_precision.LOSS_SCALE)
   return opt
 
 

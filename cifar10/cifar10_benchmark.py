@@ -79,6 +79,7 @@ from cifar10 import cifar10_download
 from cifar10 import cifar10_input
 from cifar10 import cifar10_keras
 from cifar10 import cifar10_multi_gpu_train
+from cifar10 import cifar10_precision
 from cifar10 import cifar10_summary
 from cifar10 import cifar10_synthetic  # Owns --records_per_file.
 from cifar10 import cifar10_timing
@@ -319,7 +320,8 @@ def measure_training(batch_size, data_dir, config):
       sess = sessions.open(graph)
       steppers[name] = (lambda s=sess, op=train_op: s.run(op), batch_size)
     results = _time(steppers)
-  results['mixed_precision']['dtype'] = cifar10.compute_dtype(True).name
+  results['mixed_precision']['dtype'] = (
+      cifar10_precision.compute_dtype(True).name)
   results['peak_rss_mib'] = cifar10_timing.peak_rss_mib()
   return results
 
@@ -598,7 +600,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       ('synthetic_data', synthetic), ('data_dir', data_dir),
       ('date', time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())),
       ('command', ' '.join(sys.argv)), ('cpu', _cpu_model()),
-      ('cpu_computes_bfloat16', cifar10.cpu_computes_bfloat16()),
+      ('cpu_computes_bfloat16', cifar10_precision.cpu_computes_bfloat16()),
       ('cpu_count', os.cpu_count()), ('tensorflow', tf.__version__),
       ('batch_size', FLAGS.batch_size), ('num_threads', FLAGS.num_threads),
       ('steps', FLAGS.steps), ('warmup_steps', FLAGS.warmup_steps),

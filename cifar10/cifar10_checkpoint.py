@@ -284,6 +284,16 @@ def newest_readable(directory, checkpoints=None):
   return None, skipped
 
 
+def latest_checkpoint(directory):
+  """The newest checkpoint in `directory` that reads in full.
+
+  Returns:
+    str path prefix, or None if the directory holds none that reads.
+  """
+  checkpoint, _ = newest_readable(directory)
+  return checkpoint.path if checkpoint else None
+
+
 def describe_skipped(skipped):
   """'model.ckpt-500 (reason); model.ckpt-400 (reason)'."""
   return '; '.join('%s (%s)' % (os.path.basename(c.path), reason)

@@ -56,15 +56,17 @@ if __package__:
   from cifar10 import cifar10_app
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
-  from cifar10 import cifar10_download
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_precision
+  from cifar10 import cifar10_top_layers
 else:
   import cifar10
   import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
-  import cifar10_download
   import cifar10_input
+  import cifar10_precision
+  import cifar10_top_layers
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -440,7 +442,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     EvalError: if num_examples exceeds the data or evaluating fails.
     cifar10_checkpoint.CheckpointError: if a checkpoint does not fit the
       model.
-    cifar10.TopLayersError: if top_layers differs from the checkpoint's.
+    cifar10_top_layers.TopLayersError: if top_layers differs from the
+      checkpoint's.
     cifar10_dirs.DirError: if a directory flag is unusable, or another
       process writes eval_dir.
   """
@@ -457,7 +460,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
       cifar10.data_set(dataset).class_names)
-  top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
+  top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.
     eval_data = eval_data == 'test'
@@ -489,7 +492,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
     local_init_op = tf.local_variables_initializer()
 
     summary_writer = None
-    config = cifar10.use_xla(tf.ConfigProto(
+    config = cifar10_precision.use_xla(tf.ConfigProto(
         gpu_options=tf.GPUOptions(allow_growth=True),
         device_count={'GPU': 0} if eval_on_cpu else None))
 

@@ -41,6 +41,7 @@ import numpy as np
 from cifar10 import cifar10
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
+from cifar10 import cifar10_lrn
 
 RESULT_PREFIX = 'CIFAR10_KERAS_RESULT '
 
@@ -63,8 +64,8 @@ def build_keras_model(keras, tf2):
 
   def lrn(name):
     return layers.Lambda(lambda x: tf2.nn.local_response_normalization(
-        x, cifar10.LRN_DEPTH_RADIUS, cifar10.LRN_BIAS, cifar10.LRN_ALPHA,
-        cifar10.LRN_BETA), name=name)
+        x, cifar10_lrn.LRN_DEPTH_RADIUS, cifar10_lrn.LRN_BIAS,
+        cifar10_lrn.LRN_ALPHA, cifar10_lrn.LRN_BETA), name=name)
 
   model = keras.Sequential([
       keras.Input((24, 24, 3)), conv('conv1', 0.0),

@@ -55,7 +55,6 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import os
 import sys
 
 # As a package (python -m, the console script) or in the tutorial's flat
@@ -67,11 +66,13 @@ if __package__:
   from cifar10 import cifar10_app
   from cifar10 import cifar10_summary
   from cifar10 import cifar10_train
+  from cifar10 import cifar10_top_layers
 else:
   import cifar10
   import cifar10_app
   import cifar10_summary
   import cifar10_train
+  import cifar10_top_layers
 import tensorflow.compat.v1 as tf
 
 # cifar10_train owns --train_dir, --max_steps, --log_device_placement, --log_frequency,
@@ -160,7 +161,7 @@ def prefetch_queue(tensors, capacity, name=PREFETCH_QUEUE_NAME):
   return queue
 
 
-def tower_loss(scope, images, labels, mixed_precision=None):
+def tower_loss(scope, images, labels, mixed_precision=None, top_layers=None):
   """Calculate the total loss on a single tower running the CIFAR model.
 
   Args:
@@ -170,13 +171,15 @@ def tower_loss(scope, images, labels, mixed_precision=None):
     labels: Labels. 1D tensor of shape [batch_size], int32.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    top_layers: 'full' or 'local' (see cifar10.inference); default
+      --top_layers.
 
   Returns:
     Scalar Tensor of the images' dtype (float32 with mixed_precision): this
     tower's cross entropy plus all weight decay terms.
   """
   # Build inference Graph.
-  logits = cifar10.inference(images, mixed_precision)
+  logits = cifar10.inference(images, mixed_precision, top_layers)
 
   # Build the portion of the Graph calculating the losses. Each tower adds its
   # own weight decay terms and cross entropy to the 'losses' collection; the
@@ -271,7 +274,8 @@ def _keep_summaries_of_last_tower(num_gpus):
   summaries[:] = [s for s in summaries if s not in dropped]
 
 
-def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
+def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None,
+                   top_layers=None):
   """Builds the synchronous multi-tower training step in the default graph.
 
   Args:
@@ -283,6 +287,7 @@ def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
     batch_size: int, images per tower; a step consumes batch_size * num_gpus.
     mixed_precision: compute in float16 with float32 variables and a scaled
       loss; default --mixed_precision.
+    top_layers: 'full' or 'local'; default --top_layers.
 
   Returns:
     train_op: op running one step: gradients of all towers, averaged and
@@ -314,7 +319,8 @@ def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
           # Calculate the loss for one tower of the CIFAR model. This function
           # constructs the entire CIFAR model but shares the variables across
           # all towers.
-          loss = tower_loss(scope, images, labels, mixed_precision)
+          loss = tower_loss(scope, images, labels, mixed_precision,
+                            top_layers)
           tower_losses.append((tf.get_collection('losses', scope), loss))
 
           # Reuse variables for the next tower.
@@ -347,7 +353,8 @@ def tower_train_op(tower_batch, num_gpus, batch_size, mixed_precision=None):
 
 def build_training_graph(num_gpus, data_dir=None, batch_size=None,
                          use_fp16=None, mixed_precision=None,
-                         min_fraction_of_examples_in_queue=None):
+                         min_fraction_of_examples_in_queue=None,
+                         top_layers=None):
   """Builds input pipeline, towers and update in the default graph.
 
   Args:
@@ -359,6 +366,7 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
       --mixed_precision.
     min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
       queue; default --min_fraction_of_examples_in_queue.
+    top_layers: 'full' or 'local'; default --top_layers.
 
   Returns:
     train_op: op running one synchronous step of all towers.
@@ -379,12 +387,13 @@ def build_training_graph(num_gpus, data_dir=None, batch_size=None,
     batch_queue = prefetch_queue([images, labels], capacity=2 * num_gpus)
 
   return tower_train_op(lambda i: batch_queue.dequeue(), num_gpus, batch_size,
-                        mixed_precision)
+                        mixed_precision, top_layers)
 
 
 def train(train_dir, max_steps, log_frequency, num_gpus,
           log_device_placement=False, data_dir=None, batch_size=None,
-          use_fp16=None, save_checkpoint_steps=1000, mixed_precision=None):
+          use_fp16=None, save_checkpoint_steps=1000, mixed_precision=None,
+          top_layers=None):
   """Train CIFAR-10 with num_gpus towers for a number of steps.
 
   Args:
@@ -400,6 +409,7 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
       one is always saved at the last step.
     mixed_precision: compute in float16 with float32 variables; default
       --mixed_precision.
+    top_layers: 'full' or 'local'; default --top_layers.
 
   Raises:
     cifar10_input.DataError: if a data file is missing or malformed.
@@ -410,8 +420,9 @@ def train(train_dir, max_steps, log_frequency, num_gpus,
                           len(tf.config.list_physical_devices('GPU'))))
   sys.stdout.flush()
   with tf.Graph().as_default():
-    train_op, loss = build_training_graph(num_gpus, data_dir, batch_size,
-                                          use_fp16, mixed_precision)
+    train_op, loss = build_training_graph(
+        num_gpus, data_dir, batch_size, use_fp16, mixed_precision,
+        top_layers=top_layers)
 
     # The single trainer's loop: same log line, checkpoints (every 1000 steps
     # by default, as the original, and at the last step), resume and NaN
@@ -434,13 +445,13 @@ def main(argv=None):  # pylint: disable=unused-argument
                                      FLAGS.max_steps, FLAGS.fresh_start)
   if lock is None:
     return
-  # Resume with the top layers the checkpoints have (or refuse a
-  # --top_layers given against them); the model reads the flag.
-  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
   # --save_checkpoint_steps=0 (its default) means this script's 1000.
+  # Resume with the top layers the checkpoints have (or refuse a
+  # --top_layers given against them).
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
         FLAGS.num_gpus, FLAGS.log_device_placement,
-        save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000)
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or 1000,
+        top_layers=cifar10_top_layers.top_layers_to_use(FLAGS.train_dir))
   lock.release()
 
 

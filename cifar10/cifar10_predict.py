@@ -38,7 +38,6 @@ from __future__ import division
 from __future__ import print_function
 
 import json
-import os
 import sys
 
 # As a package (python -m, the console script) or in the tutorial's flat
@@ -53,6 +52,7 @@ if __package__:
   # Owns --checkpoint_dir and --moving_average, and the choice of weights.
   from cifar10 import cifar10_eval
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_top_layers
 else:
   import cifar10
   import cifar10_app
@@ -60,6 +60,7 @@ else:
   import cifar10_dirs
   import cifar10_eval
   import cifar10_input
+  import cifar10_top_layers
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -201,15 +202,16 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     PredictError: if checkpoint_dir holds no checkpoint.
     cifar10_checkpoint.CheckpointError: if the checkpoint does not fit the
       model.
-    cifar10.TopLayersError: if top_layers differs from the checkpoint's.
+    cifar10_top_layers.TopLayersError: if top_layers differs from the
+      checkpoint's.
     cifar10_input.DataError: if batches.meta.txt is malformed.
   """
-  checkpoint_path = cifar10.latest_checkpoint(checkpoint_dir)
+  checkpoint_path = cifar10_checkpoint.latest_checkpoint(checkpoint_dir)
   if not checkpoint_path:
     raise PredictError('No checkpoint file found in %s; train a model there '
                        'first (cifar10_train.py --train_dir=%s) or pass '
                        '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
-  top_layers = cifar10.top_layers_to_use(checkpoint_dir, top_layers)
+  top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
       cifar10.data_set(dataset).class_names)

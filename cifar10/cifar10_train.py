@@ -59,12 +59,16 @@ if __package__:
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_input
+  from cifar10 import cifar10_precision
+  from cifar10 import cifar10_top_layers
 else:
   import cifar10
   import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
   import cifar10_input
+  import cifar10_precision
+  import cifar10_top_layers
 import tensorflow.compat.v1 as tf
 
 FLAGS = tf.app.flags.FLAGS
@@ -208,7 +212,7 @@ def session_config(log_device_placement, allow_soft_placement=False,
   Returns:
     tf.ConfigProto.
   """
-  return cifar10.use_xla(tf.ConfigProto(
+  return cifar10_precision.use_xla(tf.ConfigProto(
       log_device_placement=log_device_placement,
       allow_soft_placement=allow_soft_placement,
       gpu_options=tf.GPUOptions(allow_growth=True)), xla)
@@ -607,7 +611,7 @@ def move_aside(train_dir):
 def train(train_dir, max_steps, log_frequency, log_device_placement=False,
           data_dir=None, batch_size=None, use_fp16=None,
           save_checkpoint_steps=None, mixed_precision=None,
-          min_fraction_of_examples_in_queue=None):
+          min_fraction_of_examples_in_queue=None, top_layers=None):
   """Train CIFAR-10 for a number of steps.
 
   Args:
@@ -624,6 +628,8 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
       --mixed_precision.
     min_fraction_of_examples_in_queue: fraction of an epoch in the shuffle
       queue; default --min_fraction_of_examples_in_queue.
+    top_layers: 'full' or 'local' (see cifar10.inference); default
+      --top_layers.
   """
   batch_size = cifar10.flag_or(batch_size, 'batch_size')
   min_fraction = cifar10.flag_or(min_fraction_of_examples_in_queue,
@@ -640,7 +646,7 @@ def train(train_dir, max_steps, log_frequency, log_device_placement=False,
 
     # Build a Graph that computes the logits predictions from the
     # inference model.
-    logits = cifar10.inference(images, mixed_precision)
+    logits = cifar10.inference(images, mixed_precision, top_layers)
 
     # Calculate loss.
     loss = cifar10.loss(logits, labels)
@@ -664,11 +670,11 @@ def main(argv=None):  # pylint: disable=unused-argument
   if lock is None:
     return
   # Resume with the top layers the checkpoints have (or refuse a
-  # --top_layers given against them); the model reads the flag.
-  FLAGS.top_layers = cifar10.top_layers_to_use(FLAGS.train_dir)
+  # --top_layers given against them).
   train(FLAGS.train_dir, FLAGS.max_steps, FLAGS.log_frequency,
         FLAGS.log_device_placement,
-        save_checkpoint_steps=FLAGS.save_checkpoint_steps or None)
+        save_checkpoint_steps=FLAGS.save_checkpoint_steps or None,
+        top_layers=cifar10_top_layers.top_layers_to_use(FLAGS.train_dir))
   lock.release()
 
 

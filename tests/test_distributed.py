@@ -35,6 +35,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_cluster
+from cifar10 import cifar10_cluster_spec as cluster_spec
 from cifar10 import cifar10_distributed_train as dist
 from conftest import LOG_LINE, PRECISION_LINE, REPO, VARIABLE_SHAPES
 from conftest import run_module, script_env
@@ -64,32 +65,32 @@ CLUSTER = {'ps': ['ps0.example:2222', 'ps1.example:2222'],
 
 
 def test_cluster_from_flags():
-  assert dist.resolve_cluster('worker', 2, ','.join(CLUSTER['ps']),
+  assert cluster_spec.resolve_cluster('worker', 2, ','.join(CLUSTER['ps']),
                               ','.join(CLUSTER['worker']), None) == (
                                   CLUSTER, 'worker', 2)
-  assert dist.resolve_cluster('ps', 1, ' ps0.example:2222, ps1.example:2222',
+  assert cluster_spec.resolve_cluster('ps', 1, ' ps0.example:2222, ps1.example:2222',
                               ','.join(CLUSTER['worker']), '') == (
                                   CLUSTER, 'ps', 1)
 
 
 def test_cluster_from_tf_config():
-  assert dist.resolve_cluster('', 0, '', '', _tf_config(
+  assert cluster_spec.resolve_cluster('', 0, '', '', _tf_config(
       CLUSTER, 'worker', 1)) == (CLUSTER, 'worker', 1)
-  assert dist.resolve_cluster('', 0, '', '', _tf_config(
+  assert cluster_spec.resolve_cluster('', 0, '', '', _tf_config(
       CLUSTER, 'ps', 0)) == (CLUSTER, 'ps', 0)
 
 
 def test_a_chief_entry_is_worker_0():
   with_chief = {'chief': ['w0.example:2222'], 'ps': CLUSTER['ps'],
                 'worker': CLUSTER['worker'][1:]}
-  assert dist.resolve_cluster('', 0, '', '', _tf_config(
+  assert cluster_spec.resolve_cluster('', 0, '', '', _tf_config(
       with_chief, 'chief', 0)) == (CLUSTER, 'worker', 0)
-  assert dist.resolve_cluster('', 0, '', '', _tf_config(
+  assert cluster_spec.resolve_cluster('', 0, '', '', _tf_config(
       with_chief, 'worker', 1)) == (CLUSTER, 'worker', 2)
 
 
 def test_flags_and_tf_config_that_agree_are_accepted():
-  assert dist.resolve_cluster(
+  assert cluster_spec.resolve_cluster(
       'worker', 1, ','.join(CLUSTER['ps']), ','.join(CLUSTER['worker']),
       _tf_config(CLUSTER, 'worker', 1)) == (CLUSTER, 'worker', 1)
 
@@ -126,8 +127,8 @@ def test_flags_and_tf_config_that_agree_are_accepted():
      '(0 to 0).'),
 ])
 def test_cluster_errors_are_one_line(args, message):
-  with pytest.raises(dist.ClusterError) as e:
-    dist.resolve_cluster(*args)
+  with pytest.raises(cluster_spec.ClusterError) as e:
+    cluster_spec.resolve_cluster(*args)
   assert str(e.value).startswith(message)
   assert '\n' not in str(e.value)
 
@@ -362,9 +363,10 @@ import cifar10
 import numpy as np
 import tensorflow.compat.v1 as tf
 tf.disable_v2_behavior()
+from cifar10 import cifar10_cluster_spec as cluster_spec
 from cifar10 import cifar10_distributed_train as dist
-cluster, job, index = dist.resolve_cluster('', 0, '', '',
-                                           os.environ['TF_CONFIG'])
+cluster, job, index = cluster_spec.resolve_cluster('', 0, '', '',
+                                                   os.environ['TF_CONFIG'])
 server = dist.start_server(cluster, job, index)
 if job == 'ps':
   dist.run_ps(server, cluster, index)

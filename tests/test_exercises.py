@@ -33,6 +33,7 @@ from cifar10 import cifar10_eval
 from cifar10 import cifar10_input
 from cifar10 import cifar10_predict
 from cifar10 import cifar10_synthetic
+from cifar10 import cifar10_top_layers
 from conftest import PRECISION_LINE, RECORDS_PER_FILE, REPO
 from conftest import run_module
 
@@ -252,7 +253,7 @@ def test_local_checkpoints_resume_evaluate_and_predict(local_run, tmp_path):
   train_dir = local_run['train_dir']
   path = tf.train.latest_checkpoint(train_dir)
   assert path.endswith('model.ckpt-30')
-  assert cifar10.checkpoint_top_layers(path) == 'local'
+  assert cifar10_top_layers.checkpoint_top_layers(path) == 'local'
   names = set(tf.train.load_checkpoint(path).get_variable_to_shape_map())
   assert 'local3_lc/weights/ExponentialMovingAverage' in names
   assert not {'local3/weights', 'softmax_linear/weights'} & names
@@ -286,7 +287,7 @@ def test_a_top_given_against_the_checkpoint_is_refused(local_run, tmp_path):
       'model.' % path)
   assert 'Traceback' not in proc.stderr
   assert sorted(os.listdir(local_run['train_dir'])) == before
-  with pytest.raises(cifar10.TopLayersError, match='--top_layers=full, but'):
+  with pytest.raises(cifar10_top_layers.TopLayersError, match='--top_layers=full, but'):
     cifar10_eval.evaluate(local_run['train_dir'], str(tmp_path),
                           num_examples=100, run_once=True,
                           data_dir=local_run['data_dir'], top_layers='full')

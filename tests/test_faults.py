@@ -640,11 +640,11 @@ def test_a_summary_write_that_fails_stops_training_at_once(
       run.wait_for(lambda: run.steps() and max(run.steps()) >= 5,
                    'training step 5')
       assert max(run.steps()) < 90, 'too late to fill the disk first'
-      with open(os.path.join(disk, 'filler'), 'wb') as f:
+      # Unbuffered: nothing is left to write (and fail again) at close.
+      with open(os.path.join(disk, 'filler'), 'wb', buffering=0) as f:
         try:
           while True:
             f.write(b'\0' * (1 << 16))
-            f.flush()
         except OSError:
           pass
       assert run.wait() == 1, run.describe()

@@ -28,6 +28,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
+from cifar10 import cifar10_precision
 from cifar10 import cifar10_synthetic
 from conftest import VARIABLE_SHAPES
 
@@ -43,25 +44,25 @@ BFLOAT16_EPS = 2.0 ** -8
 def test_bfloat16_is_detected_from_the_cpu_flags(tmp_path, flags, expected):
   cpuinfo = tmp_path / 'cpuinfo'
   cpuinfo.write_text('processor\t: 0\nflags\t\t: %s\n' % flags)
-  assert cifar10.cpu_computes_bfloat16(str(cpuinfo)) is expected
+  assert cifar10_precision.cpu_computes_bfloat16(str(cpuinfo)) is expected
 
 
 def test_no_cpu_flags_file_means_no_bfloat16(tmp_path):
-  assert cifar10.cpu_computes_bfloat16(str(tmp_path / 'absent')) is False
+  assert cifar10_precision.cpu_computes_bfloat16(str(tmp_path / 'absent')) is False
 
 
 def test_compute_dtype_per_device(monkeypatch, caplog):
-  assert cifar10.compute_dtype(False) is None
-  assert cifar10.compute_dtype(tf.float16) == tf.float16
-  monkeypatch.setattr(cifar10, 'cpu_computes_bfloat16', lambda: True)
-  assert cifar10.compute_dtype(True) == tf.bfloat16
+  assert cifar10_precision.compute_dtype(False) is None
+  assert cifar10_precision.compute_dtype(tf.float16) == tf.float16
+  monkeypatch.setattr(cifar10_precision, 'cpu_computes_bfloat16', lambda: True)
+  assert cifar10_precision.compute_dtype(True) == tf.bfloat16
   assert 'slower' not in caplog.text
   # A CPU without bfloat16 arithmetic runs it after one line saying so.
-  monkeypatch.setattr(cifar10, 'cpu_computes_bfloat16', lambda: False)
-  monkeypatch.setattr(cifar10, '_warned_slow_bfloat16', [])
+  monkeypatch.setattr(cifar10_precision, 'cpu_computes_bfloat16', lambda: False)
+  monkeypatch.setattr(cifar10_precision, '_warned_slow_bfloat16', [])
   with caplog.at_level(logging.WARNING):
-    assert cifar10.compute_dtype(True) == tf.bfloat16
-    assert cifar10.compute_dtype(True) == tf.bfloat16
+    assert cifar10_precision.compute_dtype(True) == tf.bfloat16
+    assert cifar10_precision.compute_dtype(True) == tf.bfloat16
   warnings = [r.getMessage() for r in caplog.records
               if 'bfloat16 arithmetic' in r.getMessage()]
   assert warnings == [
@@ -71,7 +72,7 @@ def test_compute_dtype_per_device(monkeypatch, caplog):
   # GPUs compute in float16.
   monkeypatch.setattr(tf.config, 'list_physical_devices',
                       lambda kind: ['/physical_device:GPU:0'])
-  assert cifar10.compute_dtype(True) == tf.float16
+  assert cifar10_precision.compute_dtype(True) == tf.float16
 
 
 def _crops(num_records, seed):

@@ -19,6 +19,8 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
+from cifar10 import cifar10_lrn
+from cifar10 import cifar10_precision
 from cifar10 import cifar10_synthetic
 from conftest import VARIABLE_SHAPES as VARIABLES
 
@@ -125,7 +127,7 @@ def test_lrn_equals_tf_nn_lrn_and_its_gradient(scale):
   with tf.Graph().as_default() as g:
     x_in = tf.constant(x, tf.float32)
     results = []
-    for lrn in (cifar10._lrn(x_in, name='norm1'),  # pylint: disable=protected-access
+    for lrn in (cifar10_lrn.lrn(x_in, name='norm1'),  # pylint: disable=protected-access
                 tf.nn.lrn(x_in, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)):
       results.append([lrn] + tf.gradients(lrn, x_in, tf.constant(dy,
                                                                  tf.float32)))
@@ -141,10 +143,10 @@ def test_lrn_equals_tf_nn_lrn_and_its_gradient(scale):
 
 def test_lrn_with_a_gpu_or_in_float16_is_tf_nn_lrn(monkeypatch):
   with tf.Graph().as_default() as g:
-    cifar10._lrn(tf.zeros([2, 3, 3, 64], tf.float16), name='half')  # pylint: disable=protected-access
+    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64], tf.float16), name='half')  # pylint: disable=protected-access
     monkeypatch.setattr(tf.config, 'list_physical_devices',
                         lambda kind: ['/physical_device:GPU:0'])
-    cifar10._lrn(tf.zeros([2, 3, 3, 64]), name='gpu')  # pylint: disable=protected-access
+    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64]), name='gpu')  # pylint: disable=protected-access
     assert g.get_operation_by_name('half').type == 'LRN'
     assert g.get_operation_by_name('gpu').type == 'LRN'
     assert g.get_operation_by_name('gpu').get_attr('depth_radius') == 4
@@ -231,9 +233,9 @@ def test_mixed_precision_keeps_float32_variables_and_checkpoint_names():
 
 def test_use_fp16_and_mixed_precision_exclude_each_other():
   flags = {'use_fp16': True, 'mixed_precision': True}
-  assert not cifar10._one_precision(flags)  # pylint: disable=protected-access
+  assert not cifar10_precision._one_precision(flags)  # pylint: disable=protected-access
   for one in ('use_fp16', 'mixed_precision'):
-    assert cifar10._one_precision(dict(flags, **{one: False}))  # pylint: disable=protected-access
+    assert cifar10_precision._one_precision(dict(flags, **{one: False}))  # pylint: disable=protected-access
 
 
 def test_activation_summaries_drop_the_tower_prefix():

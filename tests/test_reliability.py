@@ -28,7 +28,6 @@ import sys
 import time
 
 import pytest
-import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
 from conftest import LOG_LINE, PRECISION_LINE, run_module

@@ -1,0 +1,150 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""The precision the model computes in, and XLA.
+
+Three flags choose how the same model runs; none of them changes a variable's
+name, so checkpoints move between them (except that --use_fp16 stores the
+variables in float16):
+
+ --use_fp16          variables and compute in float16 (the original's flag);
+ --mixed_precision   float32 variables, computed in float16 on GPUs (with a
+                     fixed loss scale) or bfloat16 on CPUs;
+ --xla               XLA auto-clustering of the session's graph.
+
+Summary of available functions:
+
+ # The dtype inference() computes in, or None for the variables' own.
+ dtype = compute_dtype()
+
+ # A session config with XLA auto-clustering if --xla.
+ config = use_xla(tf.ConfigProto())
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+from absl import flags
+import tensorflow.compat.v1 as tf
+
+FLAGS = tf.app.flags.FLAGS
+
+tf.app.flags.DEFINE_boolean('use_fp16', False,
+                            """Train the model using fp16.""")
+tf.app.flags.DEFINE_boolean('mixed_precision', False,
+                            """Keep the variables in float32 and compute in """
+                            """float16 on GPUs (with loss scaling) or in """
+                            """bfloat16 on CPUs (fastest on CPUs with """
+                            """AVX512_BF16 or AMX). Variable names and """
+                            """checkpoints are those of float32 training.""")
+tf.app.flags.DEFINE_boolean('xla', False,
+                            """Compile the graph with XLA auto-clustering. """
+                            """For GPUs: variable names and checkpoints are """
+                            """unchanged; on the CPU it measured slower and """
+                            """needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit.""")
+
+
+def _one_precision(flags_dict):
+  return not (flags_dict['use_fp16'] and flags_dict['mixed_precision'])
+
+
+flags.register_multi_flags_validator(
+    ['use_fp16', 'mixed_precision'], _one_precision,
+    message='--use_fp16 (float16 variables) and --mixed_precision (float32 '
+    'variables, float16 compute) exclude each other: pass one of them.')
+
+
+# --mixed_precision in float16 multiplies the loss by this before the backward
+# pass, so that small gradients do not underflow float16 (smallest normal
+# 6e-5), and divides the gradients by it in float32. A fixed scale adds no
+# variables to the checkpoints; 128 keeps the scaled loss (about 4.6 * 128 at
+# the start) and its gradients far below float16's maximum of 65504.
+LOSS_SCALE = 128.0
+
+
+def use_xla(config, xla=None):
+  """Turns on XLA auto-clustering in a session config if asked to.
+
+  Only how ops run changes; the graph, its variable names and checkpoints
+  stay the same.
+
+  Args:
+    config: tf.ConfigProto, changed in place.
+    xla: bool; default --xla.
+
+  Returns:
+    config.
+  """
+  # FLAGS[...].value: the default before the flags are parsed (notebooks).
+  if FLAGS['xla'].value if xla is None else xla:
+    config.graph_options.optimizer_options.global_jit_level = (
+        tf.OptimizerOptions.ON_1)
+  return config
+
+
+def cpu_computes_bfloat16(cpuinfo='/proc/cpuinfo'):
+  """True if the CPU has bfloat16 arithmetic: AVX512_BF16 or AMX.
+
+  Read from the flags Linux lists in /proc/cpuinfo; False where there is no
+  such file (other systems), so that they get the portable answer.
+
+  Args:
+    cpuinfo: path of the file listing the CPU's flags.
+
+  Returns:
+    bool.
+  """
+  try:
+    with open(cpuinfo) as f:
+      words = set(f.read().split())
+  except (IOError, OSError):
+    return False
+  return bool(words & {'avx512_bf16', 'amx_bf16'})
+
+
+_warned_slow_bfloat16 = []
+
+
+def compute_dtype(mixed_precision=None):
+  """The dtype the layers compute in under --mixed_precision, or None.
+
+  float16 on GPUs, whose float16 units are made for it; bfloat16 on CPUs:
+  it has float32's exponent range (no loss scaling) and CPUs with
+  AVX512_BF16 or AMX compute it at twice float32's rate or more. Other CPUs
+  have no bfloat16 arithmetic: there it still runs (the same numbers as on
+  any CPU), after one warning line that it is slower than float32.
+
+  Args:
+    mixed_precision: bool, default --mixed_precision; or tf.float16 or
+      tf.bfloat16 to compute in that dtype on any device.
+
+  Returns:
+    tf.float16, tf.bfloat16, or None when mixed precision is off.
+  """
+  if mixed_precision is None:
+    mixed_precision = FLAGS['mixed_precision'].value
+  if isinstance(mixed_precision, tf.DType):
+    return mixed_precision
+  if not mixed_precision:
+    return None
+  if tf.config.list_physical_devices('GPU'):
+    return tf.float16
+  if not cpu_computes_bfloat16() and not _warned_slow_bfloat16:
+    _warned_slow_bfloat16.append(True)
+    tf.logging.warning(
+        '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
+        'or AMX), so bfloat16 runs slower than float32 here; leave '
+        '--mixed_precision off on this machine.')
+  return tf.bfloat16
