@@ -423,13 +423,14 @@ TRAINER_LINE = re.compile(r'step (\d+), loss = [-+.\w]+ \(([\d.]+) '
                           r'examples/sec; [\d.]+ sec/batch\)')
 
 
-def measure_trainer(data_dir, batch_size, mixed_precision):
-  """cifar10_train in a child: the median of its examples/sec lines but the
-  first (which waits for the queue to fill)."""
+def _trainer_child(data_dir, batch_size, mixed_precision):
+  """One cifar10_train child: (its examples/sec lines but the first, which
+  waits for the queue to fill; other processes' cores; error or None)."""
   log_frequency = 10
-  max_steps = log_frequency * (2 + -(-(FLAGS.warmup_steps + FLAGS.steps *
-                                       FLAGS.repeats) // log_frequency))
+  max_steps = log_frequency * (2 + -(-(FLAGS.warmup_steps + FLAGS.steps) //
+                                     log_frequency))
   train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
+  cifar10_timing.wait_for_quiet(FLAGS.wait_quiet_secs)
   meter = cifar10_timing.CpuMeter()
   try:
     stdout, error = _run_child(
@@ -440,15 +441,32 @@ def measure_trainer(data_dir, batch_size, mixed_precision):
          '--mixed_precision=%s' % mixed_precision], timeout=1800)
   finally:
     shutil.rmtree(train_dir, ignore_errors=True)
+  other = meter.read()['other_cores'] or 0.0
   if error:
-    return {'available': False, 'reason': 'cifar10_train ' + error}
+    return [], other, 'cifar10_train ' + error
   rates = [float(r) for _, r in TRAINER_LINE.findall(stdout)[1:]]
-  other = meter.read()['other_cores']
-  return {'available': bool(rates),
-          'images_per_sec': float(np.median(rates)) if rates else None,
-          'windows': rates, 'other_cores': other,
-          'disturbed': (other or 0) > cifar10_timing.DISTURBED_CORES,
-          'reason': '' if rates else 'no log lines: ' + stdout[-1500:]}
+  return rates, other, None if rates else 'no log lines: ' + stdout[-1500:]
+
+
+def measure_trainers(data_dir, batch_size):
+  """cifar10_train as shipped, float32 and --mixed_precision, in alternating
+  child processes (--repeats of each): the median of their log lines."""
+  runs = collections.OrderedDict((name, {'windows': [], 'other_cores': 0.0,
+                                         'reason': ''})
+                                 for name in ('float32', 'mixed_precision'))
+  for _ in range(FLAGS.repeats):
+    for name, run in runs.items():
+      rates, other, error = _trainer_child(data_dir, batch_size,
+                                           name == 'mixed_precision')
+      run['windows'] += rates
+      run['other_cores'] = max(run['other_cores'], other)
+      run['reason'] = run['reason'] or error or ''
+  for run in runs.values():
+    run['available'] = bool(run['windows']) and not run['reason']
+    run['images_per_sec'] = (float(np.median(run['windows']))
+                             if run['available'] else None)
+    run['disturbed'] = run['other_cores'] > cifar10_timing.DISTURBED_CORES
+  return runs
 
 
 def measure_keras(data_dir, batch_size):
@@ -531,10 +549,9 @@ def run_benchmark(phases, data_dir, batch_size):
     finally:
       shutil.rmtree(work_dir, ignore_errors=True)
   if 'trainer' in phases:
-    r['trainer'] = collections.OrderedDict()
-    for name, mixed in (('float32', False), ('mixed_precision', True)):
-      log('cifar10_train as shipped, %s, in a child process' % name)
-      r['trainer'][name] = measure_trainer(data_dir, batch_size, mixed)
+    log('cifar10_train as shipped, float32 and --mixed_precision, in '
+        'alternating child processes')
+    r['trainer'] = measure_trainers(data_dir, batch_size)
   if 'keras' in phases:
     log('tf.keras model.fit in a child process')
     r['keras'] = measure_keras(data_dir, batch_size)

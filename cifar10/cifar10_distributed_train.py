@@ -623,7 +623,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         global_step=global_step)
     error = None
     try:
-      signal_name = cifar10_train.run_training(
+      end = cifar10_train.run_training(
           step, loss, train_dir, max_steps, log_frequency,
           examples_per_step=batch_size, config=config,
           save_checkpoint_steps=save_checkpoint_steps,
@@ -648,13 +648,13 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
       _finish(server, config, finish, task, cluster)
     if error:
       raise error
-    if signal_name:
+    if end.signal:
       _say(task, '%s received: stopped the job after step %d.' % (
-          signal_name, logger.step))
+          end.signal, logger.step))
     elif stop_hook.stopped_by_job:
       _say(task, 'stopped after step %d: another task stopped the job.%s' % (
           logger.step, ' Saved the checkpoint at global step %d in %s.' % (
-              logger.step + 1, train_dir) if is_chief else ''))
+              end.checkpoint_step, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
 
 

@@ -42,6 +42,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import collections
 import os
 import signal
 import sys
@@ -218,6 +219,11 @@ def session_config(log_device_placement, allow_soft_placement=False,
       gpu_options=tf.GPUOptions(allow_growth=True)), xla)
 
 
+# What run_training() returns.
+TrainingEnd = collections.namedtuple('TrainingEnd',
+                                     ['signal', 'checkpoint_step'])
+
+
 class SaveHook(tf.train.SessionRunHook):
   """Saves checkpoints, keeps the newest few, and flushes the event file.
 
@@ -253,6 +259,10 @@ class SaveHook(tf.train.SessionRunHook):
                                              every_steps=save_steps)
     self._max_to_keep = max_to_keep
     self._saved = []
+    # The global step of the newest checkpoint written (or found in place):
+    # what the messages report. Other workers may have moved the global step
+    # on since this worker's last step.
+    self.saved_step = None
 
   def begin(self):
     self._global_step = tf.train.get_global_step()
@@ -290,6 +300,7 @@ class SaveHook(tf.train.SessionRunHook):
 
   def _save(self, session, step):
     path = os.path.join(self._train_dir, 'model.ckpt-%d' % step)
+    self.saved_step = step
     if any(c.path == path for c in cifar10_checkpoint.list_checkpoints(
         self._train_dir)):
       return  # Restored from it: it is kept as it is.
@@ -397,7 +408,9 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     max_wait_secs: how long a non-chief task waits for the chief.
 
   Returns:
-    The name of the signal that stopped training early, or None.
+    TrainingEnd: the name of the signal that stopped training early (or
+    None), and the global step of the last checkpoint (None on a task that
+    is not the chief).
 
   Raises:
     FinishedError: if the checkpoint is already at max_steps.
@@ -416,6 +429,9 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       init_fn=_restorer(train_dir, checkpoint, sharded_saver)
       if is_chief else None)
   writer = cifar10_app.event_writer(train_dir) if is_chief else None
+  save_hook = SaveHook(train_dir, saver, writer,
+                       save_steps=save_checkpoint_steps,
+                       save_secs=None if save_checkpoint_steps else 600)
   stopper = StopOnSignalHook()
   stopper.install()
   try:
@@ -432,9 +448,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
               tf.train.SummarySaverHook(save_steps=save_summaries_steps,
                                         summary_writer=writer,
                                         scaffold=scaffold),
-              SaveHook(train_dir, saver, writer,
-                       save_steps=save_checkpoint_steps,
-                       save_secs=None if save_checkpoint_steps else 600)]
+              save_hook]
       creator = tf.train.ChiefSessionCreator(scaffold=scaffold, master=master,
                                              config=config)
     else:
@@ -479,8 +493,9 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
   if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
-              stopper.received, logger.step, logger.step + 1, train_dir))
-  return stopper.received
+              stopper.received, logger.step, save_hook.saved_step, train_dir))
+  return TrainingEnd(stopper.received,
+                     save_hook.saved_step if is_chief else None)
 
 
 def check_dir_flags(train_dir, data_dir):

@@ -102,6 +102,26 @@ def local_http_server(handler):
     thread.join(5)
 
 
+@contextlib.contextmanager
+def mounted(target, *options):
+  """Mounts with `mount options... target` (root only), unmounting after.
+
+  Yields:
+    None once mounted, or why mounting was refused (one line).
+  """
+  os.makedirs(target, exist_ok=True)
+  proc = subprocess.run(['mount'] + list(options) + [target],
+                        capture_output=True, text=True)
+  if proc.returncode:
+    yield proc.stderr.strip() or 'mount failed'
+    return
+  try:
+    yield None
+  finally:
+    if subprocess.run(['umount', target]).returncode:
+      subprocess.run(['umount', '-l', target])
+
+
 @pytest.fixture(scope='session')
 def synthetic_data_dir(tmp_path_factory):
   """A --data_dir holding a generated 'cifar-10-batches-bin' (1000 records

@@ -19,7 +19,6 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import contextlib
 import gzip
 import hashlib
 import http.server
@@ -41,6 +40,7 @@ import pytest
 
 from cifar10 import cifar10_download as dl
 from conftest import local_http_server
+from conftest import mounted
 from conftest import run_module
 from conftest import script_env
 
@@ -707,22 +707,6 @@ def _limit_file_size():
   resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 10, 256 << 10))
 
 
-@contextlib.contextmanager
-def _tmpfs(target, size):
-  """Mounts a tmpfs of `size` on target; yields why not if that is refused."""
-  os.makedirs(target)
-  proc = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=' + size,
-                         'tmpfs', target], capture_output=True, text=True)
-  if proc.returncode:
-    yield proc.stderr.strip() or 'mount failed'
-    return
-  try:
-    yield None
-  finally:
-    if subprocess.run(['umount', target]).returncode:
-      subprocess.run(['umount', '-l', target])
-
-
 def test_disk_full_during_extraction_leaves_no_partial_set(tmp_path):
   # 6 files of 200 records (614,600 bytes each) in a ~20 kB archive.
   files = {name: data * 20 for name, data in ORIGINALS.items()}
@@ -730,7 +714,7 @@ def test_disk_full_during_extraction_leaves_no_partial_set(tmp_path):
   os.makedirs(os.path.dirname(archive))
   assert len(make_archive(archive, files=files)) < 128 << 10
   disk = str(tmp_path / 'disk')
-  with _tmpfs(disk, '1m') as refused:
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs') as refused:
     # Where mounting is not allowed: a 256 kB file size limit fails the
     # extraction the same way (EFBIG instead of ENOSPC).
     dest_dir = os.path.join(disk, 'data')
@@ -828,7 +812,7 @@ def test_disk_full_during_a_download_is_not_retried_and_leaves_nothing(
     server, tmp_path):
   server.payload = os.urandom(2 << 20)
   disk = str(tmp_path / 'disk')
-  with _tmpfs(disk, '1m') as refused:
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs') as refused:
     # Where mounting is not allowed: a 256 kB file size limit (EFBIG).
     path = os.path.join(disk, 'f.bin')
     proc = subprocess.run(

@@ -30,7 +30,6 @@ CIFAR10_FAULT_SEED to replay one. CIFAR10_SOAK=1 kills each trainer 20 times
 in a row instead of 3 (CIFAR10_SOAK=N: N times).
 """
 
-import contextlib
 import glob
 import hashlib
 import http.server
@@ -50,7 +49,8 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
-from conftest import REPO, RECORDS_PER_FILE, local_http_server, script_env
+from conftest import REPO, RECORDS_PER_FILE, local_http_server, mounted
+from conftest import script_env
 
 TRAINERS = [('cifar10_train', [])]
 if os.path.exists(os.path.join(REPO, 'cifar10', 'cifar10_multi_gpu_train.py')):
@@ -540,29 +540,13 @@ def test_bad_data_files_are_named_and_nothing_saved_is_damaged(
   checked_checkpoint(train_dir)
 
 
-@contextlib.contextmanager
-def _mounted(target, *options):
-  """Mounts with `mount options... target`; None if mounting is refused."""
-  os.makedirs(target, exist_ok=True)
-  proc = subprocess.run(['mount'] + list(options) + [target],
-                        capture_output=True, text=True)
-  if proc.returncode:
-    yield proc.stderr.strip() or 'mount failed'
-    return
-  try:
-    yield None
-  finally:
-    if subprocess.run(['umount', target]).returncode:
-      subprocess.run(['umount', '-l', target])
-
-
 def test_read_only_train_dir_is_named_and_its_checkpoints_kept(
     interrupted, synthetic_data_dir, tmp_path):
   source = str(tmp_path / 'train')
   _copy_train_dir(interrupted['cifar10_train']['train_dir'], source)
   before = _snapshot(source)
   read_only = str(tmp_path / 'read_only')
-  with _mounted(read_only, '--bind', source) as refused:
+  with mounted(read_only, '--bind', source) as refused:
     if not refused:
       subprocess.run(['mount', '-o', 'remount,bind,ro', read_only],
                      check=True)
@@ -600,7 +584,7 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
   # two checkpoints and fills up while writing the third.
   disk = str(tmp_path / 'disk')
   train_dir = os.path.join(disk, 'train')
-  with _mounted(disk, '-t', 'tmpfs', '-o', 'size=24m', 'tmpfs') as refused:
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=24m', 'tmpfs') as refused:
     # Where mounting is not allowed: a 4 MB file size limit fails the write
     # the same way (EFBIG instead of ENOSPC).
     preexec_fn = _limit_file_size if refused else None
@@ -630,7 +614,7 @@ def test_a_summary_write_that_fails_stops_training_at_once(
   # every step, so it stops there, in one line.
   disk = str(tmp_path / 'disk')
   train_dir = os.path.join(disk, 'train')
-  with _mounted(disk, '-t', 'tmpfs', '-o', 'size=64m', 'tmpfs') as refused:
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=64m', 'tmpfs') as refused:
     assert not refused, refused  # The tests run as root.
     run = Script.module(
         tmp_path, 'full', 'cifar10_train', '--data_dir=' + synthetic_data_dir,

@@ -146,6 +146,30 @@ def test_bfloat16_first_step_is_float32_training_rounded():
                                rtol=0, atol=1e-4)
 
 
+def test_float16_keeps_float32_variables_and_takes_the_loss_scale_out():
+  """--mixed_precision in float16 (GPUs): float16 convolutions (forward and
+  gradients), the float32 variables of float32 training, and the same step
+  up to float16 rounding, so the loss scale is taken out of the gradients
+  again."""
+  exact = _first_step(False)
+  mixed = _first_step(tf.float16, exact['before'])
+  conv_ops = ('Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter')
+  assert {exact['op_dtypes'][op] for op in conv_ops} == {'float32'}
+  assert {mixed['op_dtypes'][op] for op in conv_ops} == {'float16'}
+  # Same names, dtypes and shapes: the checkpoints are interchangeable.
+  assert mixed['variables'] == exact['variables']
+  assert {d for d, _ in mixed['variables'].values()} == {'float32', 'int64'}
+  assert mixed['loss'] == pytest.approx(exact['loss'], rel=2e-3)
+  for name in VARIABLE_SHAPES:
+    step = exact['after'][name] - exact['before'][name]
+    mixed_step = mixed['after'][name] - exact['before'][name]
+    # Without unscaling the step would be LOSS_SCALE (128) times larger.
+    # float16 rounding moves a few units across the ReLU's kink, so compare
+    # whole steps: measured 0.1-2.5 % apart.
+    error = np.linalg.norm(mixed_step - step) / np.linalg.norm(step)
+    assert error < 0.1, (name, error)
+
+
 def _precision_after_training(mixed_precision, seed, steps, batch_size=64):
   """Trains from seed's initial weights on 2,000 synthetic records and
   returns precision @ 1 on 1,000 others."""

@@ -178,59 +178,6 @@ def test_fp16_model():
   assert 4.5 < first < 4.8
 
 
-def _one_step(mixed_precision, initial=None):
-  """One training step on the standardized batch of 128.
-
-  Returns:
-    (variables: {name: (dtype name, shape)} of all global variables, values
-    before the step, values after, loss, dtypes of the Conv2D ops).
-  """
-  with tf.Graph().as_default() as g:
-    tf.set_random_seed(1)
-    global_step, logits, loss = _build(mixed_precision=mixed_precision)
-    train_op = cifar10.train(loss, global_step, batch_size=128,
-                             mixed_precision=mixed_precision)
-    assert logits.dtype == loss.dtype == tf.float32
-    variables = {v.op.name: (v.dtype.base_dtype.name, v.shape.as_list())
-                 for v in tf.global_variables()}
-    conv_dtypes = {op.get_attr('T').name for op in g.get_operations()
-                   if op.type.startswith('Conv2D')}
-    with tf.Session() as sess:
-      sess.run(tf.global_variables_initializer())
-      if initial:
-        for v in tf.global_variables():
-          v.load(initial[v.op.name], sess)
-      before = sess.run({v.op.name: v for v in tf.global_variables()})
-      value = sess.run([train_op, loss])[1]
-      after = sess.run({v.op.name: v for v in tf.global_variables()})
-  return variables, before, after, value, conv_dtypes
-
-
-def test_mixed_precision_keeps_float32_variables_and_checkpoint_names():
-  """--mixed_precision in float16 (GPUs): float16 convolutions (forward and
-  gradients), the float32 variables of float32 training, and the same step
-  up to float16 rounding, so the loss scale is taken out of the gradients
-  again."""
-  variables, initial, exact, exact_loss, conv_dtypes = _one_step(False)
-  assert conv_dtypes == {'float32'}
-  mixed_variables, _, mixed, mixed_loss, conv_dtypes = _one_step(
-      tf.float16, initial)
-  # Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter compute in float16.
-  assert conv_dtypes == {'float16'}
-  # Same names, dtypes and shapes: the checkpoints are interchangeable.
-  assert mixed_variables == variables
-  assert {d for d, _ in variables.values()} == {'float32', 'int64'}
-  assert mixed_loss == pytest.approx(exact_loss, rel=2e-3)
-  for name in VARIABLES:
-    step = exact[name] - initial[name]
-    mixed_step = mixed[name] - initial[name]
-    # Without unscaling the step would be LOSS_SCALE (128) times larger.
-    # float16 rounding moves a few units across the ReLU's kink, so compare
-    # whole steps: measured 0.1-2.5 % apart here.
-    error = np.linalg.norm(mixed_step - step) / np.linalg.norm(step)
-    assert error < 0.1, (name, error)
-
-
 def test_use_fp16_and_mixed_precision_exclude_each_other():
   flags = {'use_fp16': True, 'mixed_precision': True}
   assert not cifar10_precision._one_precision(flags)  # pylint: disable=protected-access
