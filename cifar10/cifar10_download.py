@@ -41,6 +41,7 @@ from __future__ import print_function
 import hashlib
 import os
 import posixpath
+import re
 import shutil
 import socket
 import sys
@@ -98,6 +99,56 @@ class _BadDownload(Exception):
 
 class _LocalWriteError(Exception):
   """The download could not be written locally (not worth retrying)."""
+
+
+# --- Scratch files, and what a killed process left of them -------------------
+
+
+def scratch_prefix(name, kind):
+  """'<name>.<kind>-<host>-<pid>-': the start of this process's scratch
+  file or directory for `name`, which says whose it is."""
+  return '%s.%s-%s-%d-' % (name, kind, socket.gethostname(), os.getpid())
+
+
+def _alive(pid):
+  try:
+    os.kill(pid, 0)
+  except ProcessLookupError:
+    return False
+  except OSError:  # EPERM: another user's process exists.
+    pass
+  return True
+
+
+def remove_leftovers(directory, name, kind, out):
+  """Removes the scratch files for `name` of processes that are gone.
+
+  Ctrl-C or an error removes a scratch file at once, but a process killed
+  by SIGKILL (or a power cut) cannot, and a half-extracted set is 180 MB.
+  Only names made by this package on this host, whose process no longer
+  exists, are removed: those of a running download or extraction, or of
+  another host sharing the directory, are left alone.
+  """
+  pattern = re.compile(r'%s\.%s-%s-(\d+)-' % (
+      re.escape(name), kind, re.escape(socket.gethostname())))
+  try:
+    entries = sorted(os.listdir(directory))
+  except OSError:
+    return
+  for entry in entries:
+    match = pattern.match(entry)
+    if not match or _alive(int(match.group(1))):
+      continue
+    path = os.path.join(directory, entry)
+    try:
+      if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+      else:
+        os.remove(path)
+    except OSError:
+      continue  # Left for the user: nothing depends on it.
+    out.write('Removed %s, left by process %s, which was killed.\n'
+              % (path, match.group(1)))
 
 
 # --- Downloading any file ----------------------------------------------------
@@ -169,9 +220,11 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
     _LocalWriteError: the file could not be written.
   """
   name = os.path.basename(path)
+  directory = os.path.dirname(path) or '.'
+  remove_leftovers(directory, name, 'partial', out)
   try:
-    fd, tmp_path = tempfile.mkstemp(prefix=name + '.partial-',
-                                    dir=os.path.dirname(path) or '.')
+    fd, tmp_path = tempfile.mkstemp(prefix=scratch_prefix(name, 'partial'),
+                                    dir=directory)
   except OSError as e:
     raise _LocalWriteError(e)
   try:
@@ -290,7 +343,7 @@ def fetch(url, path, expected_size=None, expected_md5=None, retries=3,
   """Downloads url to path, keeping it only once it is complete and verified.
 
   The file is written under a temporary name in path's directory
-  ('<name>.partial-XXXX') and renamed to path only after the whole body
+  ('<name>.partial-<host>-<pid>-XXXX') and renamed to path only after the whole body
   arrived and its size and MD5 (when given) match. On any failure, Ctrl-C
   included, the temporary file is removed and an existing file at path is
   left as it was.
@@ -468,11 +521,12 @@ def _move_into_place(new_dir, data_dir):
       os.rename(os.path.join(new_dir, name), target)
 
 
-def _extract(archive_path, dest_directory):
+def _extract(archive_path, dest_directory, out):
   """Extracts the set from archive_path into dest_directory/EXTRACTED_DIR.
 
   Everything is written into a temporary directory beside it first, which is
-  removed on any failure (Ctrl-C included).
+  removed on any failure (Ctrl-C included); those of killed processes are
+  removed first.
 
   Raises:
     DownloadError: the archive failed a check, or extracting it failed (e.g.
@@ -480,9 +534,11 @@ def _extract(archive_path, dest_directory):
   """
   fix = 'Use an unmodified CIFAR-10 binary archive or cifar10_synthetic.'
   tmp_dir = None
+  remove_leftovers(dest_directory, '.' + EXTRACTED_DIR, 'extracting', out)
   try:
-    tmp_dir = tempfile.mkdtemp(prefix='.%s.extracting-' % EXTRACTED_DIR,
-                               dir=dest_directory)
+    tmp_dir = tempfile.mkdtemp(
+        prefix=scratch_prefix('.' + EXTRACTED_DIR, 'extracting'),
+        dir=dest_directory)
     with tarfile.open(archive_path, 'r:*') as tar:
       members = _checked_members(tar, archive_path, fix)
       # The 'data' filter (Python 3.12, 3.11.4+) adds a second line of
@@ -591,5 +647,5 @@ def download_and_extract(dest_directory, data_url=DATA_URL, retries=3,
            'pass --data_url=<mirror or file:///path/to/%s>, or run python -m '
            'cifar10.cifar10_synthetic --data_dir=%s' % (
                archive_path, data_dir + os.sep, ARCHIVE_NAME, dest_directory))
-  _extract(archive_path, dest_directory)
+  _extract(archive_path, dest_directory, out)
   return data_dir

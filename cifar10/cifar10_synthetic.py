@@ -299,8 +299,10 @@ def write_archive(archive_path, records_per_file=10000, seed=0, out=None):
               'cifar10_synthetic.\n' % archive_path)
   directory = os.path.dirname(os.path.abspath(archive_path))
   tf.gfile.MakeDirs(directory)
+  name = '.' + os.path.basename(archive_path)
+  cifar10_download.remove_leftovers(directory, name, 'partial', out)
   fd, tmp_path = tempfile.mkstemp(
-      prefix='.%s.partial-' % os.path.basename(archive_path), dir=directory)
+      prefix=cifar10_download.scratch_prefix(name, 'partial'), dir=directory)
   try:
     os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp's is private (0600).
     with os.fdopen(fd, 'wb') as f, tarfile.open(fileobj=f, mode='w:gz') as tar:

@@ -190,6 +190,45 @@ def test_file_url_downloads_verifies_and_extracts(release, dest):
                                              dl.EXTRACTED_DIR])
 
 
+def test_what_killed_processes_left_is_removed_and_nothing_else(release,
+                                                                 dest):
+  """kill -9 leaves a partial download or a half-extracted set; the next
+  run removes those of processes gone from this host, and only those."""
+  path, _ = release
+  dead = subprocess.Popen(['true'])
+  dead.wait()
+  host = socket.gethostname()
+  os.makedirs(dest)
+
+  def scratch(name, kind, owner_host, pid, is_dir):
+    entry = os.path.join(dest, '%s.%s-%s-%d-x1y2' % (name, kind, owner_host,
+                                                     pid))
+    if is_dir:
+      os.makedirs(os.path.join(entry, dl.EXTRACTED_DIR))
+    else:
+      with open(entry, 'wb') as f:
+        f.write(b'partial')
+    return entry
+  gone = [scratch(dl.ARCHIVE_NAME, 'partial', host, dead.pid, False),
+          scratch('.' + dl.EXTRACTED_DIR, 'extracting', host, dead.pid, True)]
+  kept = [scratch(dl.ARCHIVE_NAME, 'partial', host, os.getpid(), False),
+          scratch('.' + dl.EXTRACTED_DIR, 'extracting', 'other-host',
+                  dead.pid, True),
+          scratch('notes.txt', 'partial', host, dead.pid, False)]
+  out = io.StringIO()
+  dl.download_and_extract(dest, data_url=file_url(path), out=out)
+  assert_extracted(dest)
+  assert [p for p in gone if os.path.lexists(p)] == []
+  assert all(os.path.lexists(p) for p in kept)
+  for entry in gone:
+    assert ('Removed %s, left by process %d, which was killed.\n'
+            % (entry, dead.pid)) in out.getvalue()
+  # Its own scratch files are gone too (it was not killed).
+  assert sorted(os.listdir(dest)) == sorted(
+      [dl.ARCHIVE_NAME, dl.EXTRACTED_DIR] + [os.path.basename(p)
+                                             for p in kept])
+
+
 def test_http_download_then_second_call_fetches_nothing(release, dest,
                                                          server):
   server.payload = release[1]
