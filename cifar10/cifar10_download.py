@@ -111,11 +111,15 @@ def scratch_prefix(name, kind):
 
 
 def _alive(pid):
+  """False only if no process `pid` exists (0 would be a process group, and
+  a number too large for a pid is no name of ours: both count as alive)."""
+  if pid <= 0:
+    return True
   try:
     os.kill(pid, 0)
   except ProcessLookupError:
     return False
-  except OSError:  # EPERM: another user's process exists.
+  except (OSError, OverflowError):  # EPERM: another user's process exists.
     pass
   return True
 

@@ -214,7 +214,9 @@ def test_what_killed_processes_left_is_removed_and_nothing_else(release,
   kept = [scratch(dl.ARCHIVE_NAME, 'partial', host, os.getpid(), False),
           scratch('.' + dl.EXTRACTED_DIR, 'extracting', 'other-host',
                   dead.pid, True),
-          scratch('notes.txt', 'partial', host, dead.pid, False)]
+          scratch('notes.txt', 'partial', host, dead.pid, False),
+          scratch(dl.ARCHIVE_NAME, 'partial', host, 0, False),
+          scratch(dl.ARCHIVE_NAME, 'partial', host, 10**30, False)]
   out = io.StringIO()
   dl.download_and_extract(dest, data_url=file_url(path), out=out)
   assert_extracted(dest)
