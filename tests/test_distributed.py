@@ -43,8 +43,10 @@ from conftest import run_module, script_env
 # Chance is 0.1; 100 synchronous steps of 2 x 16 images reached 0.83 on the
 # synthetic set here.
 MIN_PRECISION = 0.5
-# 200 asynchronous steps of 16 images (half the images) reached 0.61.
-MIN_ASYNC_PRECISION = 0.3
+# Asynchronous updates of 16-image batches learn unevenly: 200 steps reached
+# 0.175-0.61 here, 300 steps 0.27-0.68. Chance is 0.1 (standard deviation
+# 0.01 on 1,000 images): above 0.15 after 300 steps, it learned.
+MIN_ASYNC_PRECISION = 0.15
 
 JOB_LINE = re.compile(r'^\S+ \S+: job: step (\d+), (\d+\.\d) examples/sec in '
                       r'all', re.M)
@@ -333,7 +335,7 @@ def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
       _start(tasks, job, index, cluster, hosts + [
           '--job_name=' + job, '--task_index=%d' % index,
           '--nosync_replicas'] + _trainer_args(
-              synthetic_data_dir, train_dir, '--max_steps=200'), out,
+              synthetic_data_dir, train_dir, '--max_steps=300'), out,
              set_tf_config=False)
       if job == 'worker':
         _wait_for_line(tasks[-1], 'worker %d%s: waiting for the ps tasks '
@@ -346,7 +348,7 @@ def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
       'replica and step)' in out.text
   # Asynchronous updates can cross the last step together: each worker
   # stops once the shared step reaches it, so up to workers - 1 more.
-  assert 200 <= _global_step(train_dir) <= 201
+  assert 300 <= _global_step(train_dir) <= 301
   precision = run_module(
       'cifar10_eval', '--data_dir=' + synthetic_data_dir,
       '--checkpoint_dir=' + train_dir, '--eval_dir=' + str(tmp_path / 'eval'),
