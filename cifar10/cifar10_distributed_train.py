@@ -74,12 +74,14 @@ if __package__:
   from cifar10 import cifar10_app
   from cifar10 import cifar10_cluster_spec as cluster_spec
   from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_top_layers
   from cifar10 import cifar10_train
 else:
   import cifar10
   import cifar10_app
   import cifar10_cluster_spec as cluster_spec
   import cifar10_dirs
+  import cifar10_top_layers
   import cifar10_train
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -728,6 +730,9 @@ def main(argv=None):  # pylint: disable=unused-argument
       lock = cifar10_train.own_train_dir(
           FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps, FLAGS.fresh_start,
           stop_if_finished=False)
+      # Every task builds the top of its own --top_layers, so the chief
+      # refuses checkpoints of the other top (as given, not as defaulted).
+      cifar10_top_layers.top_layers_to_use(FLAGS.train_dir, FLAGS.top_layers)
   try:
     server = start_server(cluster, job_name, task_index)
   except (tf.errors.OpError, RuntimeError, ValueError) as e:

@@ -146,6 +146,35 @@ def test_cluster_error_from_the_command_line(tmp_path):
   assert 'Traceback' not in proc.stderr
 
 
+def test_the_chief_refuses_checkpoints_of_the_other_top(synthetic_data_dir,
+                                                         tmp_path):
+  """Every task builds --top_layers' model: the chief refuses a directory
+  whose checkpoints hold the other top, before it serves, in one line."""
+  train_dir = str(tmp_path / 'train')
+  with tf.Graph().as_default():
+    tf.train.get_or_create_global_step()
+    cifar10.inference(tf.zeros([1, 24, 24, 3]), top_layers='local')
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      tf.train.Saver().save(sess, os.path.join(train_dir, 'model.ckpt-3'))
+  before = sorted(os.listdir(train_dir))
+  cluster = cifar10_cluster.cluster_spec(1, 1)
+  proc = run_module('cifar10_distributed_train', '--job_name=worker',
+                    '--task_index=0', '--ps_hosts=' + cluster['ps'][0],
+                    '--worker_hosts=' + cluster['worker'][0],
+                    '--data_dir=' + synthetic_data_dir,
+                    '--train_dir=' + train_dir, check=False, timeout=120)
+  assert proc.returncode == 1
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_distributed_train: error: --top_layers=full, but %s has the '
+      'local top layers; pass --top_layers=local, or another directory to '
+      'start a new model.' % os.path.join(train_dir, 'model.ckpt-3'))
+  assert 'Traceback' not in proc.stderr + proc.stdout
+  assert 'serving' not in proc.stdout
+  # Nothing written but the lock file every trainer takes.
+  assert sorted(set(os.listdir(train_dir)) - {'.cifar10.lock'}) == before
+
+
 # ---------------------------------------------------------------------------
 # Placement
 
