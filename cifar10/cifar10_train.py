@@ -494,8 +494,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (
               stopper.received, logger.step, save_hook.saved_step, train_dir))
-  return TrainingEnd(stopper.received,
-                     save_hook.saved_step if is_chief else None)
+  return TrainingEnd(stopper.received, save_hook.saved_step)
 
 
 def check_dir_flags(train_dir, data_dir):
