@@ -95,21 +95,28 @@ def _histogram_bucket_limits():
 # A histogram's float32 values are sorted into buckets by table lookup on
 # their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
 # such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
-# holds at most one bucket limit.
+# holds at most one bucket limit. Its low 19 bits, the key (flipped for
+# negative values so that it grows with the value), then say on which side of
+# that limit a value lies.
 _HISTOGRAM_CELL_SHIFT = 19
+_HISTOGRAM_KEY_MASK = (1 << _HISTOGRAM_CELL_SHIFT) - 1
+# A table entry is (first bucket << 20) + (2**20 - first key of the next
+# bucket): adding a value's key carries into the next bucket exactly when the
+# key reaches that first key (2**19 where the cell holds no limit: never).
+_HISTOGRAM_BUCKET_SHIFT = 20
 _HISTOGRAM_TABLES = 'cifar10_histogram_tables'
 
 
 def _histogram_tables():
-  """Lookup tables of the bucket of each float32 value, once per graph.
+  """The bucket limits and the lookup table of buckets, once per graph.
 
   Returns:
     limits: float64 [L] constant, the bucket limits.
-    first_bucket: int32 [8192] constant, per cell of float32 bit patterns,
-      the bucket of its smallest value: how many limits are <= it.
-    next_bucket_at: float32 [8192] constant, per cell, the least float32 in
-      it that is >= the one limit inside the cell (+inf if none): values from
-      there on are in the next bucket.
+    table: int32 [8192] constant, per cell of float32 bit patterns (a value's
+      top 13 bits), (b << 20) + 2**20 - k, where b is the bucket of the
+      cell's smallest value (how many limits are <= it) and k the least key
+      of the cell's values in bucket b + 1 (2**19 if there are none), so
+      that (table[cell] + key) >> 20 is a value's bucket.
   """
   graph = tf.get_default_graph()
   tables = graph.get_collection(_HISTOGRAM_TABLES)
@@ -120,6 +127,10 @@ def _histogram_tables():
   first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
   last = (((cells + 1) << _HISTOGRAM_CELL_SHIFT) - 1).astype(
       np.uint32).view(np.float32)
+  # TensorFlow's threads flush subnormal floats to zero, and so its
+  # histogram kernel counts them as zeros; here so do their cells.
+  for ends in first, last:
+    ends[np.abs(ends) < np.finfo(np.float32).tiny] = 0.0
   with np.errstate(invalid='ignore', over='ignore'):
     # Negative cells run from their largest to their smallest value.
     low = np.fmin(first, last).astype(np.float64)
@@ -133,14 +144,17 @@ def _histogram_tables():
     rounded = limit.astype(np.float32)
     below = rounded.astype(np.float64) < limit
     rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
-  next_bucket_at = np.full(cells.shape, np.inf, np.float32)
-  next_bucket_at[inside] = rounded
+  key = rounded.view(np.uint32).astype(np.int64) & _HISTOGRAM_KEY_MASK
+  key[rounded < 0] ^= _HISTOGRAM_KEY_MASK
+  next_key = np.full(cells.shape, _HISTOGRAM_KEY_MASK + 1, np.int64)
+  next_key[inside] = key
+  table = (first_bucket.astype(np.int64) << _HISTOGRAM_BUCKET_SHIFT) + (
+      (1 << _HISTOGRAM_BUCKET_SHIFT) - next_key)
   # Shared by every histogram of the graph, whatever scope asks first.
   with graph.name_scope(None), tf.control_dependencies(None), tf.device(
       '/cpu:0'), tf.name_scope('histogram_buckets'):
     tables = [tf.constant(limits, name='limits'),
-              tf.constant(first_bucket.astype(np.int32), name='first_bucket'),
-              tf.constant(next_bucket_at, name='next_bucket_at')]
+              tf.constant(table.astype(np.int32), name='bucket_table')]
   for table in tables:
     graph.add_to_collection(_HISTOGRAM_TABLES, table)
   return tables
@@ -166,13 +180,19 @@ def histogram_summary(tag, values):
   Returns:
     scalar string Tensor, a serialized Summary with one histogram value.
   """
-  limits, first_bucket, next_bucket_at = _histogram_tables()
+  limits, table = _histogram_tables()
   with tf.name_scope('histogram_summary'):
     v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    cell = tf.cast(tf.bitwise.right_shift(
+    bits = tf.bitcast(v, tf.int32)
+    # Shifted as unsigned, the cell is < 2**13: the same bits as an int32.
+    cell = tf.bitcast(tf.bitwise.right_shift(
         tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
-    bucket = tf.gather(first_bucket, cell) + tf.cast(
-        v >= tf.gather(next_bucket_at, cell), tf.int32)
+    # bits >> 31 is all ones for negative values: their keys are flipped.
+    key = tf.bitwise.bitwise_and(
+        tf.bitwise.bitwise_xor(bits, tf.bitwise.right_shift(bits, 31)),
+        _HISTOGRAM_KEY_MASK)
+    bucket = tf.bitwise.right_shift(tf.gather(table, cell) + key,
+                                    _HISTOGRAM_BUCKET_SHIFT)
     num_buckets = int(limits.shape[0])
     counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
                                       maxlength=num_buckets), tf.float64)

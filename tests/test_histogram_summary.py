@@ -30,12 +30,17 @@ from cifar10 import cifar10_summary
 
 def _edge_values():
   """Values on, just below and just above every bucket limit within float32
-  range, zeros of both signs, subnormals and the largest floats."""
+  range, the first and last value of each 13-bit cell of bit patterns that
+  the lookup table is indexed by, zeros of both signs, subnormals and the
+  largest floats."""
   limits = cifar10_summary._histogram_bucket_limits()  # pylint: disable=protected-access
   on = limits[np.abs(limits) < 3e38].astype(np.float32)
+  cells = np.arange(2 ** 13, dtype=np.uint64) << 19
+  ends = np.concatenate([cells, cells + (1 << 19) - 1]).astype(
+      np.uint32).view(np.float32)
   return np.concatenate([
       on, np.nextafter(on, np.float32(-np.inf)),
-      np.nextafter(on, np.float32(np.inf)),
+      np.nextafter(on, np.float32(np.inf)), ends[np.isfinite(ends)],
       np.array([0.0, -0.0, 1e-45, -1e-45, 1e-40, -1e-40, 3.4e38, -3.4e38],
                np.float32)])
 
@@ -109,8 +114,7 @@ def test_one_lookup_table_per_graph_and_tower_tags():
     consts = [op for op in g.get_operations() if op.type == 'Const'
               and op.name.startswith('histogram_buckets/')]
     assert sorted(op.name for op in consts) == [
-        'histogram_buckets/first_bucket', 'histogram_buckets/limits',
-        'histogram_buckets/next_bucket_at']
+        'histogram_buckets/bucket_table', 'histogram_buckets/limits']
     serialized = tf.Session().run(tf.summary.merge_all())
   tags = [v.tag for v in summary_pb2.Summary.FromString(serialized).value]
   assert tags == ['conv1/conv1/activations', 'conv1/weights']
