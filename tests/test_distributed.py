@@ -562,7 +562,9 @@ def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
                       r'the checkpoint at global step (\d+) in ', chief_out)
   assert stopped, chief_out[-3000:]
   assert int(stopped.group(2)) == saved
-  assert saved - 2 <= int(stopped.group(1)) < saved
+  # Its own last step came before the save; the other worker's steps (any
+  # number, with one of two replicas to aggregate) may lie between them.
+  assert step <= int(stopped.group(1)) < saved
   assert 'worker 1: stopped after step' in ''.join(again.output)
   assert 'ps 0: every worker finished; exiting.' in ''.join(ps.output)
 
