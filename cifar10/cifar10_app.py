@@ -117,7 +117,7 @@ def run_main(main):
 
   # TensorFlow's ~270,000 Python objects, all made by now, live until exit;
   # frozen, Python's full collections (now and then while training, and at
-  # exit) no longer walk them, which took about a second of every run.
+  # exit) no longer walk them, which took about 0.8 s of every run.
   gc.freeze()
   # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in

@@ -347,10 +347,10 @@ def fetch(url, path, expected_size=None, expected_md5=None, retries=3,
   """Downloads url to path, keeping it only once it is complete and verified.
 
   The file is written under a temporary name in path's directory
-  ('<name>.partial-<host>-<pid>-XXXX') and renamed to path only after the whole body
-  arrived and its size and MD5 (when given) match. On any failure, Ctrl-C
-  included, the temporary file is removed and an existing file at path is
-  left as it was.
+  ('<name>.partial-<host>-<pid>-XXXX') and renamed to path only after the
+  whole body arrived and its size and MD5 (when given) match. On any
+  failure, Ctrl-C included, the temporary file is removed and an existing
+  file at path is left as it was.
 
   Args:
     url: http://, https://, ftp:// or file:// URL.

@@ -129,7 +129,8 @@ def test_benchmark_json_has_every_figure_positive(report):
   for key in SUMMARY_FIGURES:
     assert summary[key] > 0, key
   assert summary['train_flops_per_image'] == 105295104
-  assert summary['mixed_precision_dtype'] == cifar10_precision.compute_dtype(True).name
+  assert summary['mixed_precision_dtype'] == (
+      cifar10_precision.compute_dtype(True).name)
   assert list(summary['batch_size_images_per_sec']) == ['16', '32']
   assert all(v > 0 for v in summary['batch_size_images_per_sec'].values())
   assert list(summary['towers_images_per_sec']) == ['1', '2']
@@ -154,7 +155,8 @@ def test_benchmark_records_how_it_measured(report):
   # Every phase but 'distributed', which runs only when asked for.
   assert rep['phases'] == [p for p in cifar10_benchmark.PHASES
                            if p != 'distributed']
-  assert rep['cpu_computes_bfloat16'] == cifar10_precision.cpu_computes_bfloat16()
+  assert rep['cpu_computes_bfloat16'] == (
+      cifar10_precision.cpu_computes_bfloat16())
   results = rep['results']
   assert results['keras']['process'] == 'child'
   # The Keras model has the tutorial's 1,068,298 parameters.

@@ -67,12 +67,12 @@ CLUSTER = {'ps': ['ps0.example:2222', 'ps1.example:2222'],
 
 
 def test_cluster_from_flags():
-  assert cluster_spec.resolve_cluster('worker', 2, ','.join(CLUSTER['ps']),
-                              ','.join(CLUSTER['worker']), None) == (
-                                  CLUSTER, 'worker', 2)
-  assert cluster_spec.resolve_cluster('ps', 1, ' ps0.example:2222, ps1.example:2222',
-                              ','.join(CLUSTER['worker']), '') == (
-                                  CLUSTER, 'ps', 1)
+  assert cluster_spec.resolve_cluster(
+      'worker', 2, ','.join(CLUSTER['ps']), ','.join(CLUSTER['worker']),
+      None) == (CLUSTER, 'worker', 2)
+  assert cluster_spec.resolve_cluster(
+      'ps', 1, ' ps0.example:2222, ps1.example:2222',
+      ','.join(CLUSTER['worker']), '') == (CLUSTER, 'ps', 1)
 
 
 def test_cluster_from_tf_config():

@@ -289,7 +289,8 @@ def test_a_top_given_against_the_checkpoint_is_refused(local_run, tmp_path):
       'model.' % path)
   assert 'Traceback' not in proc.stderr
   assert sorted(os.listdir(local_run['train_dir'])) == before
-  with pytest.raises(cifar10_top_layers.TopLayersError, match='--top_layers=full, but'):
+  with pytest.raises(cifar10_top_layers.TopLayersError,
+                     match='--top_layers=full, but'):
     cifar10_eval.evaluate(local_run['train_dir'], str(tmp_path),
                           num_examples=100, run_once=True,
                           data_dir=local_run['data_dir'], top_layers='full')

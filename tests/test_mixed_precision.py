@@ -48,7 +48,8 @@ def test_bfloat16_is_detected_from_the_cpu_flags(tmp_path, flags, expected):
 
 
 def test_no_cpu_flags_file_means_no_bfloat16(tmp_path):
-  assert cifar10_precision.cpu_computes_bfloat16(str(tmp_path / 'absent')) is False
+  assert cifar10_precision.cpu_computes_bfloat16(
+      str(tmp_path / 'absent')) is False
 
 
 def test_compute_dtype_per_device(monkeypatch, caplog):

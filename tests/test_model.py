@@ -127,7 +127,7 @@ def test_lrn_equals_tf_nn_lrn_and_its_gradient(scale):
   with tf.Graph().as_default() as g:
     x_in = tf.constant(x, tf.float32)
     results = []
-    for lrn in (cifar10_lrn.lrn(x_in, name='norm1'),  # pylint: disable=protected-access
+    for lrn in (cifar10_lrn.lrn(x_in, name='norm1'),
                 tf.nn.lrn(x_in, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)):
       results.append([lrn] + tf.gradients(lrn, x_in, tf.constant(dy,
                                                                  tf.float32)))
@@ -143,10 +143,10 @@ def test_lrn_equals_tf_nn_lrn_and_its_gradient(scale):
 
 def test_lrn_with_a_gpu_or_in_float16_is_tf_nn_lrn(monkeypatch):
   with tf.Graph().as_default() as g:
-    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64], tf.float16), name='half')  # pylint: disable=protected-access
+    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64], tf.float16), name='half')
     monkeypatch.setattr(tf.config, 'list_physical_devices',
                         lambda kind: ['/physical_device:GPU:0'])
-    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64]), name='gpu')  # pylint: disable=protected-access
+    cifar10_lrn.lrn(tf.zeros([2, 3, 3, 64]), name='gpu')
     assert g.get_operation_by_name('half').type == 'LRN'
     assert g.get_operation_by_name('gpu').type == 'LRN'
     assert g.get_operation_by_name('gpu').get_attr('depth_radius') == 4
