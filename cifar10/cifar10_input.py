@@ -360,6 +360,23 @@ def read_cifar10_records(filename_queue, num_records):
   return labels, depth_major
 
 
+def _crop_and_flip_indices(height, width):
+  """Where each byte of a crop at (0, 0) lies in a depth-major record.
+
+  Returns:
+    int32 [2, height * width * 3] numpy array: row 0 for the crop as it is,
+    row 1 for it flipped left to right, in [height, width, depth] order.
+    A crop at (top, left) adds top * 32 + left to every index.
+  """
+  rows = np.arange(height).reshape(height, 1, 1)
+  columns = np.arange(width).reshape(1, width, 1)
+  channels = np.arange(ORIGINAL_DEPTH).reshape(1, 1, ORIGINAL_DEPTH)
+  return np.stack([
+      (channels * ORIGINAL_HEIGHT + rows) * ORIGINAL_WIDTH + cols
+      for cols in (columns, width - 1 - columns)]).reshape(2, -1).astype(
+          np.int32)
+
+
 def random_crop_and_flip(depth_major, height=IMAGE_SIZE, width=IMAGE_SIZE):
   """Crops each image at a random position and flips half of them.
 
@@ -379,20 +396,21 @@ def random_crop_and_flip(depth_major, height=IMAGE_SIZE, width=IMAGE_SIZE):
   """
   n = tf.shape(depth_major)[0]
   # Randomly crop a [height, width] section of the image.
-  top = tf.random_uniform([n, 1, 1, 1], 0, ORIGINAL_HEIGHT - height + 1,
+  top = tf.random_uniform([n, 1], 0, ORIGINAL_HEIGHT - height + 1,
                           dtype=tf.int32)
-  left = tf.random_uniform([n, 1, 1, 1], 0, ORIGINAL_WIDTH - width + 1,
+  left = tf.random_uniform([n, 1], 0, ORIGINAL_WIDTH - width + 1,
                            dtype=tf.int32)
-  rows = top + tf.reshape(tf.range(height), [1, height, 1, 1])
-  columns = tf.reshape(tf.range(width), [1, 1, width, 1])
   # Randomly flip the image horizontally: read the columns right to left.
-  flip = tf.random_uniform([n, 1, 1, 1]) < 0.5
-  columns = left + tf.where_v2(flip, width - 1 - columns, columns)
-  channels = tf.reshape(tf.range(ORIGINAL_DEPTH), [1, 1, 1, ORIGINAL_DEPTH])
-  # Index of pixel (row, column) of each channel in the depth-major record.
-  index = (channels * ORIGINAL_HEIGHT + rows) * ORIGINAL_WIDTH + columns
-  flat = tf.reshape(depth_major, [n, IMAGE_BYTES])
-  images = tf.gather(flat, tf.reshape(index, [n, -1]), batch_dims=1)
+  flip = tf.cast(tf.random_uniform([n]) < 0.5, tf.int32)
+  # One of two fixed index patterns per image, moved to its crop and its
+  # record: cheaper than building every index from rows, columns and
+  # channels.
+  first = (tf.reshape(tf.range(n), [-1, 1]) * IMAGE_BYTES +
+           top * ORIGINAL_WIDTH + left)
+  index = tf.gather(tf.constant(_crop_and_flip_indices(height, width)),
+                    flip) + first
+  # gather_nd copies single bytes faster than gather (measured).
+  images = tf.gather_nd(tf.reshape(depth_major, [-1]), index[..., None])
   return tf.reshape(images, [n, height, width, ORIGINAL_DEPTH])
 
 
@@ -415,33 +433,83 @@ def distort_batch(images):
     unit (adjusted) standard deviation.
   """
   with tf.name_scope('distort_batch'):
-    images = random_brightness_and_contrast(tf.cast(images, tf.float32))
-    # Subtract off the mean and divide by the variance of the pixels.
-    return tf.image.per_image_standardization(images)
+    delta, factor = random_brightness_and_contrast(tf.shape(images)[0])
+    return adjust_and_standardize(images, delta, factor)
 
 
-def random_brightness_and_contrast(images):
-  """tf.image.random_brightness(63) then random_contrast(0.2, 1.8), per image.
+def random_brightness_and_contrast(n):
+  """The random draws of random_brightness(63) and random_contrast(0.2, 1.8).
 
   Args:
-    images: [batch, height, width, 3] float32 Tensor.
+    n: int or scalar int32 Tensor, the number of images.
 
   Returns:
-    float32 Tensor of the same shape.
+    delta: [n] float32 Tensor, uniform in [-63, 63).
+    factor: [n] float32 Tensor, uniform in [0.2, 1.8), independent of delta.
   """
-  one_per_image = tf.stack([tf.shape(images)[0], 1, 1, 1])
   # Because these operations are not commutative, consider randomizing
   # the order their operation.
   # NOTE: since per_image_standardization zeros the mean and makes
   # the stddev unit, this likely has no effect see tensorflow#1458.
-  delta = tf.random_uniform(one_per_image, -63.0, 63.0)
-  factor = tf.random_uniform(one_per_image, 0.2, 1.8)
-  # Brightness adds delta to every pixel; contrast then scales each channel's
-  # deviation from its mean over the image by factor:
-  #   ((x + delta) - (mean + delta)) * factor + (mean + delta),
-  # which is computed as below, in one pass fewer over the batch.
-  mean = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
-  return (images - mean) * factor + (mean + delta)
+  return (tf.random_uniform([n], -63.0, 63.0),
+          tf.random_uniform([n], 0.2, 1.8))
+
+
+def adjust_and_standardize(images, delta, factor):
+  """adjust_brightness, adjust_contrast, per_image_standardization per image.
+
+  For image i, tf.image.per_image_standardization(tf.image.adjust_contrast(
+  tf.image.adjust_brightness(images[i], delta[i]), factor[i])), to float32
+  rounding, in two passes over the pixels instead of about ten:
+
+    brightness then contrast:  y = factor * (x - m_c) + m_c + delta,
+    standardization:           (y - mean(y)) / max(std(y), 1/sqrt(pixels)),
+
+  where m_c is the mean of channel c of x. Both are affine in x, so the
+  result is x * scale + offset_c, and mean(y) and std(y) follow from each
+  channel's sum and sum of squares. (The brightness delta cancels in
+  y - mean(y), as the tutorial's note on tensorflow#1458 suspected; it is
+  kept so that the code does what the tutorial says.)
+
+  Args:
+    images: [n, height, width, channels] uint8 or float32 Tensor (static
+      height, width, channels), pixel values 0-255.
+    delta: [n] float32 Tensor, each image's brightness delta.
+    factor: [n] float32 Tensor, each image's contrast factor.
+
+  Returns:
+    [n, height, width, channels] float32 Tensor.
+  """
+  _, height, width, channels = images.shape.as_list()
+  # Rows of width * channels values: a per-channel offset then broadcasts
+  # over rows, as one row of that width, not as channels-wide slivers.
+  rows = tf.reshape(tf.cast(images, tf.float32), [-1, height, width * channels])
+  # Summed over the rows first in float32: for uint8 pixels these sums of
+  # `height` values and squares are whole numbers below 2**24, so exact.
+  sums = [tf.cast(tf.reduce_sum(v, axis=1), tf.float64)
+          for v in (rows, tf.square(rows))]
+  total, total_squares = [tf.reduce_sum(tf.reshape(v, [-1, width, channels]),
+                                        axis=1) for v in sums]  # [n, channels]
+  pixels = float(height * width)
+  channel_mean = total / pixels
+  # Mean over the image of (x - m_c)**2, and the spread of the channel means.
+  within = tf.reduce_mean(total_squares - total * channel_mean, axis=1)
+  image_mean = tf.reduce_mean(channel_mean, axis=1, keepdims=True)
+  between = tf.reduce_mean(tf.square(channel_mean - image_mean), axis=1)
+  delta = tf.cast(tf.reshape(delta, [-1, 1]), tf.float64)
+  factor = tf.cast(tf.reshape(factor, [-1, 1]), tf.float64)
+  # y - mean(y) = factor * (x - m_c) + (m_c - mean of the m_c): the cross
+  # term of its square sums to zero over each channel.
+  variance = tf.square(factor[:, 0]) * within / pixels + between
+  stddev = tf.maximum(tf.sqrt(variance), 1.0 / np.sqrt(pixels * channels))
+  stddev = tf.reshape(stddev, [-1, 1])
+  y_mean = image_mean + delta
+  scale = factor / stddev
+  offset = ((1.0 - factor) * channel_mean + delta - y_mean) / stddev
+  scale = tf.reshape(tf.cast(scale, tf.float32), [-1, 1, 1])
+  offset = tf.reshape(tf.tile(tf.cast(offset, tf.float32), [1, width]),
+                      [-1, 1, width * channels])
+  return tf.reshape(rows * scale + offset, [-1, height, width, channels])
 
 
 def _check_batch_size(batch_size):

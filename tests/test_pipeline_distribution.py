@@ -17,9 +17,11 @@
 The pipeline crops and flips uint8 images before the shuffle queue and
 applies brightness, contrast and standardization to whole batches after it.
 These tests read each random choice back exactly from hand-built images:
-crop offsets uniform over the 9 x 9 positions, flips at rate 1/2, brightness
-deltas uniform in [-63, 63], contrast factors uniform in [0.2, 1.8], each
-image standardized; and the evaluation images unchanged bit for bit.
+crop offsets uniform over the 9 x 9 positions, flips at rate 1/2, contrast
+factors uniform in [0.2, 1.8], each image standardized; the brightness
+deltas are drawn uniform in [-63, 63] (standardization then cancels them);
+the batch arithmetic is TensorFlow's image functions image by image; and the
+evaluation images are unchanged bit for bit.
 
 The graphs are seeded, so the statistical bounds (at p = 0.001) are checked
 on fixed draws: the tests cannot flake.
@@ -162,38 +164,87 @@ def _channel_image_batch(n):
       np.float32)
 
 
-def test_brightness_and_contrast_per_image():
+def test_brightness_and_contrast_draws():
   """Each image gets its own delta, uniform in [-63, 63], and its own
-  contrast factor, uniform in [0.2, 1.8], as tf.image's functions apply
-  them."""
+  contrast factor, uniform in [0.2, 1.8], drawn independently."""
   n = 4000
-  x = _channel_image_batch(n)
   with tf.Graph().as_default():
     tf.set_random_seed(11)
-    out = tf.Session().run(
-        cifar10_input.random_brightness_and_contrast(tf.constant(x)))
-  x64, out64 = x.astype(np.float64), out.astype(np.float64)
-  # Contrast keeps each channel's mean, so the shift of the image's mean is
-  # the brightness delta.
-  delta = (out64.mean(axis=(1, 2, 3)) - x64.mean(axis=(1, 2, 3)))
-  centred = x64 - x64.mean(axis=(1, 2), keepdims=True)
-  factor = ((out64 - out64.mean(axis=(1, 2), keepdims=True)) * centred).sum(
-      axis=(1, 2, 3)) / (centred ** 2).sum(axis=(1, 2, 3))
+    delta, factor = tf.Session().run(
+        cifar10_input.random_brightness_and_contrast(n))
+  assert delta.shape == factor.shape == (n,)
   assert -63 <= delta.min() and delta.max() <= 63
   assert 0.2 <= factor.min() and factor.max() <= 1.8
   assert _ks_uniform(delta, -63, 63) < _ks_bound(n)
   assert _ks_uniform(factor, 0.2, 1.8) < _ks_bound(n)
-  # Independent draws for brightness and contrast.
   assert abs(np.corrcoef(delta, factor)[0, 1]) < 3.3 / np.sqrt(n)
-  # Each image is tf.image.adjust_contrast(adjust_brightness(x, delta),
-  # factor) with its own delta and factor.
+
+
+def _standardized_contrast(y, factor):
+  """adjust_contrast then per_image_standardization in float64 (numpy)."""
+  mean = y.mean(axis=(0, 1), keepdims=True)
+  y = (y - mean) * factor + mean
+  return (y - y.mean()) / max(y.std(), 1 / np.sqrt(y.size))
+
+
+def test_adjust_and_standardize_is_tf_image_image_by_image():
+  """adjust_and_standardize(images, delta, factor) is, image by image,
+  tf.image.per_image_standardization(adjust_contrast(adjust_brightness(x,
+  delta), factor)), to float32 rounding: for uint8 and float images, flat
+  and nearly flat ones, and extreme draws."""
+  rng = np.random.RandomState(4)
+  crops = rng.randint(0, 256, [8, 24, 24, 3]).astype(np.uint8)
+  crops[1] = 77
+  crops[2] = 200 + rng.randint(0, 2, [24, 24, 3])
+  crops[3, ..., 0] = 0
+  crops[3, ..., 2] = 255
+  floats = _channel_image_batch(4)
+  delta = np.array([-63, 0, 63, 12.5, -30, 1, 62.9, -0.5], np.float32)
+  factor = np.array([0.2, 1.8, 1.0, 0.7, 1.79, 0.21, 1.3, 0.5], np.float32)
+  with tf.Graph().as_default(), tf.Session() as sess:
+    for images in (crops, floats):
+      n = len(images)
+      out = sess.run(cifar10_input.adjust_and_standardize(
+          tf.constant(images), tf.constant(delta[:n]),
+          tf.constant(factor[:n])))
+      assert out.dtype == np.float32 and out.shape == images.shape
+      for i in range(n):
+        expected = sess.run(tf.image.per_image_standardization(
+            tf.image.adjust_contrast(tf.image.adjust_brightness(
+                tf.cast(images[i], tf.float32), delta[i]), factor[i])))
+        y = images[i].astype(np.float64) + delta[i]
+        exact = _standardized_contrast(y, factor[i])
+        # Both sides round values of up to ~320 (x, x + delta, x * scale) to
+        # float32 before standardization divides by the image's stddev: a
+        # few float32 steps of that size, over the stddev.
+        rounding = 2e-6 + 2.4e-7 * np.abs(y).max() / max(y.std(),
+                                                       1 / np.sqrt(y.size))
+        np.testing.assert_allclose(out[i], exact, rtol=0, atol=rounding)
+        np.testing.assert_allclose(out[i], expected, rtol=0, atol=rounding)
+
+
+def test_distort_batch_contrast_read_back():
+  """distort_batch wires a contrast factor per image into its output:
+  read back from the standardized images (within-channel spread against the
+  spread of the channel means), the factors are uniform in [0.2, 1.8]."""
+  n = 4000
+  x = _channel_image_batch(n)
   with tf.Graph().as_default():
-    with tf.Session() as sess:
-      for i in (0, 1, n - 1):
-        expected = sess.run(tf.image.adjust_contrast(
-            tf.image.adjust_brightness(x[i], float(delta[i])),
-            float(factor[i])))
-        np.testing.assert_allclose(out[i], expected, atol=2e-3)
+    tf.set_random_seed(11)
+    out = tf.Session().run(cifar10_input.distort_batch(tf.constant(x)))
+  x64, out64 = x.astype(np.float64), out.astype(np.float64)
+  # out = (factor * (x - m_c) + (m_c - mean of the m_c)) / s.
+  x_means = x64.mean(axis=(1, 2), keepdims=True)
+  out_means = out64.mean(axis=(1, 2), keepdims=True)
+  centred = x64 - x_means
+  within = ((out64 - out_means) * centred).sum(axis=(1, 2, 3)) / (
+      centred ** 2).sum(axis=(1, 2, 3))
+  spread = x_means - x_means.mean(axis=3, keepdims=True)
+  between = (out_means * spread).sum(axis=(1, 2, 3)) / (spread ** 2).sum(
+      axis=(1, 2, 3))
+  factor = within / between
+  assert 0.2 - 1e-4 <= factor.min() and factor.max() <= 1.8 + 1e-4
+  assert _ks_uniform(np.clip(factor, 0.2, 1.8), 0.2, 1.8) < _ks_bound(n)
 
 
 def test_distort_batch_standardizes_each_image():
