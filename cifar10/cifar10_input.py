@@ -33,6 +33,10 @@ Summary of available functions:
  random_crop_and_flip(depth_major)
  distort_batch(images)
 
+ # distort_batch's random draws, and its arithmetic for given draws.
+ random_brightness_and_contrast(n)
+ adjust_and_standardize(images, delta, factor)
+
  # Central-cropped evaluation images and labels.
  inputs(eval_data, data_dir, batch_size)
 
