@@ -464,10 +464,12 @@ def adjust_and_standardize(images, delta, factor):
 
   For image i, tf.image.per_image_standardization(tf.image.adjust_contrast(
   tf.image.adjust_brightness(images[i], delta[i]), factor[i])), to float32
-  rounding, in two passes over the pixels instead of about ten:
+  rounding, in six whole-batch passes over the pixels (cast, square, two row
+  sums, multiply, add) instead of ten, none of them broadcasting a
+  per-channel value over 3-wide slivers:
 
     brightness then contrast:  y = factor * (x - m_c) + m_c + delta,
-    standardization:           (y - mean(y)) / max(std(y), 1/sqrt(pixels)),
+    standardization:           (y - mean(y)) / max(std(y), 1/sqrt(values)),
 
   where m_c is the mean of channel c of x. Both are affine in x, so the
   result is x * scale + offset_c, and mean(y) and std(y) follow from each
