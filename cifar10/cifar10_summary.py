@@ -191,7 +191,8 @@ def histogram_summary(tag, values):
     key = tf.bitwise.bitwise_and(
         tf.bitwise.bitwise_xor(bits, tf.bitwise.right_shift(bits, 31)),
         _HISTOGRAM_KEY_MASK)
-    bucket = tf.bitwise.right_shift(tf.gather(table, cell) + key,
+    # gather_nd looks up single values faster than gather (measured).
+    bucket = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + key,
                                     _HISTOGRAM_BUCKET_SHIFT)
     num_buckets = int(limits.shape[0])
     counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
