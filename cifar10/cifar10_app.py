@@ -34,7 +34,6 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import gc
 import logging
 import os
 import signal
@@ -98,7 +97,7 @@ def run_main(main):
     # absl's --verbosity (-v): not the INFO lines of every hook and save.
     logger.setLevel(converter.absl_to_standard(FLAGS.verbosity)
                     if FLAGS['verbosity'].present else logging.WARNING)
-    # Until here a Ctrl-C ended the process quietly (cifar10_input); now it
+    # Until here a Ctrl-C ended the process quietly (cifar10_dirs); now it
     # raises KeyboardInterrupt, so that cleanup code runs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -115,10 +114,9 @@ def run_main(main):
                'smaller --batch_size.' % (prog, FLAGS['batch_size'].value,
                                            e.message.split('\n')[0]))
 
-  # TensorFlow's ~270,000 Python objects, all made by now, live until exit;
-  # frozen, Python's full collections (now and then while training, and at
-  # exit) no longer walk them, which took about 0.8 s of every run.
-  gc.freeze()
+  # The collector, paused while the script imported TensorFlow, runs again
+  # and skips the imports' objects.
+  cifar10_dirs.imports_done()
   # absl's app.run, unlike tf.app.run, rejects unknown flags (a typo such as
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.

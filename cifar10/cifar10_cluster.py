@@ -48,6 +48,8 @@ from absl import app
 from absl import flags
 import numpy as np
 
+from cifar10 import cifar10_dirs
+
 FLAGS = flags.FLAGS
 
 flags.DEFINE_integer('ps', 1, 'Parameter-server tasks to start.',
@@ -438,6 +440,7 @@ def run():
   # script's is only a wrapper.
   for flag in FLAGS.flags_by_module_dict().get(__name__, []):
     FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+  cifar10_dirs.imports_done()
   app.run(main)
 
 

@@ -480,6 +480,43 @@ def test_ctrl_c_while_starting_and_while_evaluating_is_one_line(trained_dir,
       'cifar10_eval: interrupted (Ctrl-C); stopped.')
 
 
+_COLLECTOR_PROBE = """\
+\"\"\"A script of the package as Python sees it: named cifar10_*.\"\"\"
+import gc
+import sys
+sys.argv[0] = 'cifar10_probe'
+from cifar10 import cifar10_app
+paused = not gc.isenabled()
+import tensorflow
+def main(argv):
+  print('paused while importing:', paused, '- on in main:', gc.isenabled(),
+        '- frozen:', gc.get_freeze_count())
+cifar10_app.run_main(main)
+"""
+
+
+def test_collector_paused_while_a_script_starts_and_on_when_it_runs():
+  """The scripts import TensorFlow with Python's collector paused (it would
+  walk the growing heap again and again), and run with it on, TensorFlow's
+  objects frozen; a program of the user's that imports the package keeps its
+  collector as it was."""
+  proc = subprocess.run([sys.executable, '-c', _COLLECTOR_PROBE],
+                        capture_output=True, text=True, timeout=120,
+                        env=_env())
+  assert proc.returncode == 0, proc.stderr
+  line = proc.stdout.strip().splitlines()[-1]
+  assert line.startswith('paused while importing: True - on in main: True '
+                         '- frozen: '), line
+  assert int(line.split()[-1]) > 100000  # TensorFlow's objects.
+  proc = subprocess.run(
+      [sys.executable, '-c', 'import gc, sys; sys.argv[0] = "my_program"; '
+       'from cifar10 import cifar10; print(gc.isenabled(), '
+       'gc.get_freeze_count())'],
+      capture_output=True, text=True, timeout=120, env=_env())
+  assert proc.returncode == 0, proc.stderr
+  assert proc.stdout.split() == ['True', '0']
+
+
 def _env():
   from conftest import script_env  # pylint: disable=g-import-not-at-top
   return script_env()
