@@ -498,17 +498,19 @@ def adjust_and_standardize(images, delta, factor):
                                         axis=1) for v in sums]  # [n, channels]
   pixels = float(height * width)
   channel_mean = total / pixels
+  image_mean = tf.reduce_mean(channel_mean, axis=1, keepdims=True)  # [n, 1]
   # Mean over the image of (x - m_c)**2, and the spread of the channel means.
-  within = tf.reduce_mean(total_squares - total * channel_mean, axis=1)
-  image_mean = tf.reduce_mean(channel_mean, axis=1, keepdims=True)
-  between = tf.reduce_mean(tf.square(channel_mean - image_mean), axis=1)
-  delta = tf.cast(tf.reshape(delta, [-1, 1]), tf.float64)
-  factor = tf.cast(tf.reshape(factor, [-1, 1]), tf.float64)
+  within = tf.reduce_mean(total_squares / pixels - tf.square(channel_mean),
+                          axis=1, keepdims=True)
+  between = tf.reduce_mean(tf.square(channel_mean - image_mean), axis=1,
+                           keepdims=True)
+  delta, factor = [tf.cast(tf.reshape(v, [-1, 1]), tf.float64)
+                   for v in (delta, factor)]
   # y - mean(y) = factor * (x - m_c) + (m_c - mean of the m_c): the cross
-  # term of its square sums to zero over each channel.
-  variance = tf.square(factor[:, 0]) * within / pixels + between
+  # term of its square sums to zero over each channel. (Rounding can make a
+  # flat image's variance a hair below zero.)
+  variance = tf.maximum(tf.square(factor) * within + between, 0.0)
   stddev = tf.maximum(tf.sqrt(variance), 1.0 / np.sqrt(pixels * channels))
-  stddev = tf.reshape(stddev, [-1, 1])
   y_mean = image_mean + delta
   scale = factor / stddev
   offset = ((1.0 - factor) * channel_mean + delta - y_mean) / stddev
