@@ -145,10 +145,9 @@ def _activation_summary(x):
     nothing
   """
   # Remove 'tower_[0-9]/' from the name in case this is a multi-GPU training
-  # session. This helps the clarity of presentation on tensorboard.
-  cifar10_summary.tower_histogram_summary(x.op.name + '/activations', x)
-  cifar10_summary.tower_scalar_summary(x.op.name + '/sparsity',
-                                       tf.nn.zero_fraction(x))
+  # session. This helps the clarity of presentation on tensorboard. The
+  # sparsity, tf.nn.zero_fraction(x), is counted by the histogram's pass.
+  cifar10_summary.tower_activation_summary(x.op.name, x)
 
 
 def _variable_on_cpu(name, shape, initializer, dtype=tf.float32):

@@ -58,6 +58,7 @@ if __package__ in (None, ''):
   importlib.import_module('cifar10')
 
 import collections  # pylint: disable=g-import-not-at-top
+import contextlib
 import json
 import math
 import re
@@ -342,6 +343,23 @@ def _tutorial_histogram(tag, values):
   return tf.raw_ops.HistogramSummary(tag=tag, values=values)
 
 
+def _tutorial_activation_summary(name, x):
+  cifar10_summary.tower_histogram_summary(name + '/activations', x)
+  cifar10_summary.tower_scalar_summary(name + '/sparsity',
+                                       tf.nn.zero_fraction(x))
+
+
+@contextlib.contextmanager
+def tutorial_summaries():
+  """Within it, graphs get the tutorial's summaries: TensorFlow's histogram
+  kernel, and tf.nn.zero_fraction for the sparsity."""
+  with mock.patch.object(cifar10_summary, 'histogram_summary',
+                         _tutorial_histogram), mock.patch.object(
+                             cifar10_summary, 'tower_activation_summary',
+                             _tutorial_activation_summary):
+    yield
+
+
 def measure_summaries(batch_size, data_dir, config):
   """Plain steps and steps that also write every summary to an event file,
   for both trainers' graphs and for cifar10_train's with TensorFlow's
@@ -349,8 +367,7 @@ def measure_summaries(batch_size, data_dir, config):
   graphs = collections.OrderedDict([
       ('cifar10_train', training_graph(batch_size, data_dir, False)),
       ('cifar10_multi_gpu_train', towers_graph(1, batch_size, data_dir))])
-  with mock.patch.object(cifar10_summary, 'histogram_summary',
-                         _tutorial_histogram):
+  with tutorial_summaries():
     graphs['cifar10_train, TensorFlow histogram kernel'] = training_graph(
         batch_size, data_dir, False)
   log_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_summaries_')

@@ -19,13 +19,16 @@ tf.summary.scalar and tf.summary.histogram put the current name scope in
 front of a tag and make tags unique ('tower_0/conv1/weights_1'), so the
 summaries here are written with the raw ops and tagged as on one device.
 Histograms are computed with whole-tensor ops rather than TensorFlow's
-one-value-at-a-time kernel, which took longer than the training step.
+one-value-at-a-time kernel, which took longer than the training step, and an
+activation's sparsity is read off its histogram's count of zeros.
 
 Summary of available functions:
 
  # Tags without the 'tower_N/' prefix.
  tower_scalar_summary('total_loss', loss)
- tower_histogram_summary('conv1/conv1/activations', conv1)
+ tower_histogram_summary('conv1/weights', kernel)
+ # 'conv1/conv1/activations' (histogram) and 'conv1/conv1/sparsity'.
+ tower_activation_summary('conv1/conv1', conv1)
 
  # The serialized Summary of tf.summary.histogram, built faster.
  histogram_summary(tag, values)
@@ -76,6 +79,26 @@ def tower_histogram_summary(name, values):
       strip_tower_prefix(name), values))
 
 
+def tower_activation_summary(name, x):
+  """Adds the histogram `name`/activations and the scalar `name`/sparsity.
+
+  The sparsity is tf.nn.zero_fraction(x), the same float32, counted by the
+  histogram's own pass over the values instead of three more (as in
+  zero_fraction, subnormal values count as zeros: TensorFlow's threads
+  treat them as zero).
+
+  Args:
+    name: str, the layer's name, possibly with a tower prefix.
+    x: float Tensor of any shape, the layer's activations.
+  """
+  name = strip_tower_prefix(name)
+  summary, zeros = _histogram(name + '/activations', x)
+  tf.add_to_collection(tf.GraphKeys.SUMMARIES, summary)
+  with tf.name_scope('zero_fraction'):
+    fraction = tf.cast(zeros, tf.float32) / tf.cast(tf.size(x), tf.float32)
+  tower_scalar_summary(name + '/sparsity', fraction)
+
+
 def _histogram_bucket_limits():
   """The bucket limits of TensorFlow's histogram summaries (float64 [1551]).
 
@@ -95,28 +118,38 @@ def _histogram_bucket_limits():
 # A histogram's float32 values are sorted into buckets by table lookup on
 # their top 13 bits (sign, exponent, 4 bits of mantissa): the values of one
 # such cell span less than 6.25 %, and the buckets are 10 % wide, so each cell
-# holds at most one bucket limit. Its low 19 bits, the key (flipped for
-# negative values so that it grows with the value), then say on which side of
-# that limit a value lies.
+# holds at most one bucket limit. Its low 19 bits, the key, then say on which
+# side of that limit a value lies.
 _HISTOGRAM_CELL_SHIFT = 19
 _HISTOGRAM_KEY_MASK = (1 << _HISTOGRAM_CELL_SHIFT) - 1
-# A table entry is (first bucket << 20) + (2**20 - first key of the next
-# bucket): adding a value's key carries into the next bucket exactly when the
-# key reaches that first key (2**19 where the cell holds no limit: never).
-_HISTOGRAM_BUCKET_SHIFT = 20
+# A table entry is, in effect, (bin << 20) + (2**20 - first key of the next
+# bin): adding a value's key carries into the next bin exactly when the key
+# reaches that first key (2**19 where the cell holds no limit: never). The
+# entry also has the cell's own bits (cell << 19) taken off, modulo 2**32, so
+# that the sum can be taken with the value's whole bit pattern as a uint32:
+# (table[cell] + bits) >> 20 is its bin, with no key to cut out.
+_HISTOGRAM_BIN_SHIFT = 20
+# Negative values grow as their key falls, and so they are counted mirrored,
+# in bin HISTOGRAM_BINS - 1 - bucket, which grows with the key; folding the
+# upper half of the bins back onto the lower adds them to their buckets.
+_HISTOGRAM_BINS = 4096
+# Zeros and subnormals (all of cells 0-15 and their negatives) have a bin of
+# their own, past the buckets, whose count is also the sparsity's.
+_HISTOGRAM_ZERO_BIN = _HISTOGRAM_BINS // 2 - 1
 _HISTOGRAM_TABLES = 'cifar10_histogram_tables'
 
 
 def _histogram_tables():
-  """The bucket limits and the lookup table of buckets, once per graph.
+  """The bucket limits and the lookup table of bins, once per graph.
 
   Returns:
-    limits: float64 [L] constant, the bucket limits.
-    table: int32 [8192] constant, per cell of float32 bit patterns (a value's
-      top 13 bits), (b << 20) + 2**20 - k, where b is the bucket of the
-      cell's smallest value (how many limits are <= it) and k the least key
-      of the cell's values in bucket b + 1 (2**19 if there are none), so
-      that (table[cell] + key) >> 20 is a value's bucket.
+    limits: float64 [L] constant, the bucket limits (L = 1551, fewer than
+      _HISTOGRAM_BINS / 2).
+    table: uint32 [8192] constant, per cell of float32 bit patterns (a
+      value's top 13 bits), such that (table[cell] + bits) >> 20, in uint32
+      arithmetic, is the value's bin: its bucket (how many limits are <= it)
+      for a positive value, _HISTOGRAM_BINS - 1 - its bucket for a negative
+      one, _HISTOGRAM_ZERO_BIN for zeros and subnormals.
   """
   graph = tf.get_default_graph()
   tables = graph.get_collection(_HISTOGRAM_TABLES)
@@ -129,32 +162,42 @@ def _histogram_tables():
       np.uint32).view(np.float32)
   # TensorFlow's threads flush subnormal floats to zero, and so its
   # histogram kernel counts them as zeros; here so do their cells.
+  zero = np.abs(last) < np.finfo(np.float32).tiny
   for ends in first, last:
     ends[np.abs(ends) < np.finfo(np.float32).tiny] = 0.0
   with np.errstate(invalid='ignore', over='ignore'):
-    # Negative cells run from their largest to their smallest value.
+    # Negative cells run from their largest value (key 0) to their smallest.
     low = np.fmin(first, last).astype(np.float64)
     high = np.fmax(first, last).astype(np.float64)
-    first_bucket = np.searchsorted(limits, low, side='right')
-    inside = np.searchsorted(limits, high, side='right') > first_bucket
-    inside &= np.isfinite(low) & np.isfinite(high)
-    limit = limits[first_bucket[inside]]
+    low_bucket = np.searchsorted(limits, low, side='right').astype(np.int64)
+    high_bucket = np.searchsorted(limits, high, side='right').astype(np.int64)
+    inside = (high_bucket > low_bucket) & np.isfinite(low) & np.isfinite(high)
+    limit = limits[low_bucket[inside]]
     # A float32 value v reaches a float64 limit iff v >= the limit rounded
     # up to float32.
     rounded = limit.astype(np.float32)
     below = rounded.astype(np.float64) < limit
     rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
+  # The key where the bin changes: 2**19 (never) where the cell holds no
+  # limit; the limit's own key in a positive cell; in a negative cell, the
+  # key after the limit's (the values from there on are below it).
+  change = np.full(cells.shape, _HISTOGRAM_KEY_MASK + 1, np.int64)
   key = rounded.view(np.uint32).astype(np.int64) & _HISTOGRAM_KEY_MASK
-  key[rounded < 0] ^= _HISTOGRAM_KEY_MASK
-  next_key = np.full(cells.shape, _HISTOGRAM_KEY_MASK + 1, np.int64)
-  next_key[inside] = key
-  table = (first_bucket.astype(np.int64) << _HISTOGRAM_BUCKET_SHIFT) + (
-      (1 << _HISTOGRAM_BUCKET_SHIFT) - next_key)
+  change[inside] = np.where(rounded < 0, key + 1, key)
+  negative = cells >= 2 ** (31 - _HISTOGRAM_CELL_SHIFT)
+  # The bin of the cell's key 0: a negative cell's largest value is in
+  # high_bucket, or in the limit's own bucket if it is that limit.
+  bin_at_0 = np.where(negative, _HISTOGRAM_BINS - 1 - high_bucket, low_bucket)
+  bin_at_0[zero] = _HISTOGRAM_ZERO_BIN
+  table = (bin_at_0 << _HISTOGRAM_BIN_SHIFT) + (
+      (1 << _HISTOGRAM_BIN_SHIFT) - change) - (
+          cells.astype(np.int64) << _HISTOGRAM_CELL_SHIFT)
   # Shared by every histogram of the graph, whatever scope asks first.
   with graph.name_scope(None), tf.control_dependencies(None), tf.device(
       '/cpu:0'), tf.name_scope('histogram_buckets'):
     tables = [tf.constant(limits, name='limits'),
-              tf.constant(table.astype(np.int32), name='bucket_table')]
+              tf.constant((table % 2 ** 32).astype(np.uint32),
+                          name='bucket_table')]
   for table in tables:
     graph.add_to_collection(_HISTOGRAM_TABLES, table)
   return tables
@@ -180,23 +223,40 @@ def histogram_summary(tag, values):
   Returns:
     scalar string Tensor, a serialized Summary with one histogram value.
   """
+  return _histogram(tag, values)[0]
+
+
+def _histogram(tag, values):
+  """histogram_summary(tag, values), and how many of the values are zero.
+
+  Returns:
+    summary: scalar string Tensor, as histogram_summary.
+    zeros: int32 scalar Tensor, the number of values that are zero or
+      subnormal.
+  """
   limits, table = _histogram_tables()
   with tf.name_scope('histogram_summary'):
     v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    bits = tf.bitcast(v, tf.int32)
-    # Shifted as unsigned, the cell is < 2**13: the same bits as an int32.
-    cell = tf.bitcast(tf.bitwise.right_shift(
-        tf.bitcast(v, tf.uint32), _HISTOGRAM_CELL_SHIFT), tf.int32)
-    # bits >> 31 is all ones for negative values: their keys are flipped.
-    key = tf.bitwise.bitwise_and(
-        tf.bitwise.bitwise_xor(bits, tf.bitwise.right_shift(bits, 31)),
-        _HISTOGRAM_KEY_MASK)
+    bits = tf.bitcast(v, tf.uint32)
+    # The cell is < 2**13: the same bits as an int32.
+    cell = tf.bitcast(tf.bitwise.right_shift(bits, _HISTOGRAM_CELL_SHIFT),
+                      tf.int32)
     # gather_nd looks up single values faster than gather (measured).
-    bucket = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + key,
-                                    _HISTOGRAM_BUCKET_SHIFT)
+    bins = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + bits,
+                                  _HISTOGRAM_BIN_SHIFT)
+    both = tf.math.bincount(tf.bitcast(bins, tf.int32),
+                            minlength=_HISTOGRAM_BINS,
+                            maxlength=_HISTOGRAM_BINS)
+    half = _HISTOGRAM_BINS // 2
+    folded = both[:half] + tf.reverse(both[half:], [0])
+    zeros = folded[_HISTOGRAM_ZERO_BIN]
+    # The limits are symmetric about 0.0, the middle one; zeros are counted
+    # in the bucket after it, [0, 1e-12).
     num_buckets = int(limits.shape[0])
-    counts = tf.cast(tf.math.bincount(bucket, minlength=num_buckets,
-                                      maxlength=num_buckets), tf.float64)
+    zero_bucket = num_buckets // 2 + 1
+    counts = tf.cast(tf.concat([
+        folded[:zero_bucket], folded[zero_bucket:zero_bucket + 1] + zeros,
+        folded[zero_bucket + 1:num_buckets]], axis=0), tf.float64)
     # As TensorFlow writes them: each non-empty bucket, and each run of empty
     # ones as its last bucket.
     keep = tf.logical_or(counts > 0,
@@ -211,7 +271,8 @@ def histogram_summary(tag, values):
               ('max', tf.cast(tf.reduce_max(v), tf.float64)),
               ('num', tf.cast(tf.size(v), tf.float64)),
               ('sum', total),
-              ('sum_squares', tf.reduce_sum(tf.square(v64))),
+              # One pass, with no tensor of squares: exactly twice l2_loss.
+              ('sum_squares', 2.0 * tf.nn.l2_loss(v64)),
               ('bucket_limit', kept_limits),
               ('bucket', tf.boolean_mask(counts, keep))]
     histo = tf.io.encode_proto(
@@ -222,6 +283,7 @@ def histogram_summary(tag, values):
     summary_value = tf.io.encode_proto(
         sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
         field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-    return tf.io.encode_proto(
+    summary = tf.io.encode_proto(
         sizes=[[1]], values=[[summary_value]], field_names=['value'],
         message_type='tensorflow.Summary')[0]
+  return summary, zeros

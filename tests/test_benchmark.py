@@ -88,6 +88,37 @@ def test_model_flops_match_the_built_graph():
   assert macs == FORWARD_MACS
 
 
+def _inference_summaries(tutorial):
+  """(HistogramSummary ops, NotEqual ops, summary tags) of inference()."""
+  with tf.Graph().as_default() as g:
+    images = tf.placeholder(tf.float32, [8, 24, 24, 3])
+    if tutorial:
+      with cifar10_benchmark.tutorial_summaries():
+        cifar10.inference(images)
+    else:
+      cifar10.inference(images)
+    merged = tf.summary.merge_all()
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      serialized = sess.run(merged, {images: np.ones([8, 24, 24, 3])})
+  ops = g.get_operations()
+  return (sum(op.type == 'HistogramSummary' for op in ops),
+          sum(op.type == 'NotEqual' for op in ops),
+          [v.tag for v in tf.Summary.FromString(serialized).value])
+
+
+def test_tutorial_summaries_are_the_original_kernels():
+  """The summary phase's comparison graph has TensorFlow's histogram kernel
+  for each activation and tf.nn.zero_fraction (whose count is a NotEqual)
+  for each sparsity; the package's graph neither, with the same tags."""
+  tutorial, package = _inference_summaries(True), _inference_summaries(False)
+  # zero_fraction counts in both branches of a tf.cond: two NotEqual each.
+  assert tutorial[0] == 5 and tutorial[1] >= 5
+  assert package[:2] == (0, 0)
+  assert tutorial[2] == package[2]
+  assert len(package[2]) == 10 and 'conv1/conv1/sparsity' in package[2]
+
+
 def test_empty_data_dir_gets_a_synthetic_set(tmp_path):
   data_dir, synthetic, temp = cifar10_benchmark._prepare_data(  # pylint: disable=protected-access
       str(tmp_path / 'nothing_here'))

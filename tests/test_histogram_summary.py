@@ -55,14 +55,23 @@ def _both(values, dtype=tf.float32):
           summary_pb2.Summary.FromString(theirs))
 
 
+def _bit_patterns():
+  """Every 4099th float32 bit pattern that is finite: a million values
+  spread over every cell of the table, inside as well as at its ends."""
+  values = np.arange(0, 2 ** 32, 4099, dtype=np.uint64).astype(
+      np.uint32).view(np.float32)
+  return values[np.isfinite(values)]
+
+
 @pytest.mark.parametrize('name', ['relu_activations', 'weights', 'edges',
-                                  'constant', 'one_value'])
+                                  'bit_patterns', 'constant', 'one_value'])
 def test_same_summary_as_tensorflow(name):
   rng = np.random.RandomState(0)
   values = {
       'relu_activations': np.maximum(rng.randn(64, 24, 24, 8), 0) * 3,
       'weights': rng.randn(2304, 38) * 0.04,
       'edges': _edge_values(),
+      'bit_patterns': _bit_patterns(),
       'constant': np.full([100], 0.1),
       'one_value': np.array([-7.5]),
   }[name].astype(np.float32)
@@ -75,7 +84,8 @@ def test_same_summary_as_tensorflow(name):
       b.histo.min, b.histo.max, b.histo.num)
   assert list(a.histo.bucket_limit) == list(b.histo.bucket_limit)
   assert list(a.histo.bucket) == list(b.histo.bucket)
-  if name != 'edges':  # +-3.4e38 make any float64 sum order-dependent.
+  # +-3.4e38 make any float64 sum order-dependent.
+  if name not in ('edges', 'bit_patterns'):
     assert a.histo.sum == pytest.approx(b.histo.sum, rel=1e-12, abs=1e-30)
     assert a.histo.sum_squares == pytest.approx(b.histo.sum_squares,
                                                 rel=1e-12)
@@ -118,3 +128,43 @@ def test_one_lookup_table_per_graph_and_tower_tags():
     serialized = tf.Session().run(tf.summary.merge_all())
   tags = [v.tag for v in summary_pb2.Summary.FromString(serialized).value]
   assert tags == ['conv1/conv1/activations', 'conv1/weights']
+
+
+@pytest.mark.parametrize('dtype', [tf.float32, tf.bfloat16])
+def test_activation_sparsity_is_zero_fraction(dtype):
+  """tower_activation_summary: the histogram of tf.summary.histogram and the
+  sparsity of tf.nn.zero_fraction, to the bit, with zeros of both signs and
+  subnormals (zeros to TensorFlow's threads) among ReLU-like activations."""
+  rng = np.random.RandomState(1)
+  values = np.maximum(rng.randn(16, 12, 12, 64), 0).astype(np.float32)
+  flat = values.reshape(-1)
+  flat[rng.rand(flat.size) < 0.01] = -0.0
+  flat[rng.rand(flat.size) < 0.01] = 1e-39
+  flat[rng.rand(flat.size) < 0.01] = -3e-40
+  flat[rng.rand(flat.size) < 0.01] = -2.5
+  with tf.Graph().as_default() as g:
+    # Fed, not constant: constant folding would divide exactly, where the
+    # graph optimizer makes zero_fraction's division by the size, known
+    # from the shape, a multiplication by its inverse (1 ulp apart).
+    images = tf.placeholder(tf.float32, values.shape)
+    x = tf.cast(images, dtype)
+    with tf.name_scope('tower_1'):
+      cifar10_summary.tower_activation_summary('tower_1/conv2/conv2', x)
+    merged = tf.summary.merge_all()
+    expected = [tf.raw_ops.HistogramSummary(tag='conv2/conv2/activations',
+                                            values=x),
+                tf.nn.zero_fraction(x)]
+    ours, (theirs, fraction) = tf.Session(graph=g).run(
+        [merged, expected], {images: values})
+  ours = summary_pb2.Summary.FromString(ours)
+  theirs = summary_pb2.Summary.FromString(theirs).value[0]
+  assert [v.tag for v in ours.value] == ['conv2/conv2/activations',
+                                         'conv2/conv2/sparsity']
+  histo, sparsity = ours.value
+  assert sparsity.simple_value == fraction
+  # Zeros, subnormals and negative values are all there to be counted.
+  assert 0.5 < fraction < 0.6 and theirs.histo.min == -2.5
+  assert histo.histo.sum == pytest.approx(theirs.histo.sum, rel=1e-12)
+  histo.histo.sum = theirs.histo.sum
+  histo.histo.sum_squares = theirs.histo.sum_squares
+  assert histo == theirs
