@@ -83,6 +83,9 @@ def test_a_second_trainer_of_either_kind_is_refused_and_kill9_leaves_no_lock(
                         '--max_steps=100000', '--log_frequency=1')
   try:
     first.wait_for(first.steps, 'a training step', timeout=240)
+    # Stopped, it still holds the lock (an flock, held while the process
+    # lives), and leaves the cores to the processes it must turn away.
+    os.kill(first.proc.pid, signal.SIGSTOP)
     saved = _checkpoint_files(train_dir)
     for module in ('cifar10_train', 'cifar10_multi_gpu_train'):
       assert first.proc.poll() is None, first.describe()
