@@ -130,7 +130,7 @@ _HISTOGRAM_KEY_MASK = (1 << _HISTOGRAM_CELL_SHIFT) - 1
 # (table[cell] + bits) >> 20 is its bin, with no key to cut out.
 _HISTOGRAM_BIN_SHIFT = 20
 # Negative values grow as their key falls, and so they are counted mirrored,
-# in bin HISTOGRAM_BINS - 1 - bucket, which grows with the key; folding the
+# in bin _HISTOGRAM_BINS - 1 - bucket, which grows with the key; folding the
 # upper half of the bins back onto the lower adds them to their buckets.
 _HISTOGRAM_BINS = 4096
 # Zeros and subnormals (all of cells 0-15 and their negatives) have a bin of
@@ -185,8 +185,8 @@ def _histogram_tables():
   key = rounded.view(np.uint32).astype(np.int64) & _HISTOGRAM_KEY_MASK
   change[inside] = np.where(rounded < 0, key + 1, key)
   negative = cells >= 2 ** (31 - _HISTOGRAM_CELL_SHIFT)
-  # The bin of the cell's key 0: a negative cell's largest value is in
-  # high_bucket, or in the limit's own bucket if it is that limit.
+  # The bin of the cell's key 0: the bucket of its smallest value in a
+  # positive cell; in a negative cell, that of its largest, mirrored.
   bin_at_0 = np.where(negative, _HISTOGRAM_BINS - 1 - high_bucket, low_bucket)
   bin_at_0[zero] = _HISTOGRAM_ZERO_BIN
   table = (bin_at_0 << _HISTOGRAM_BIN_SHIFT) + (
