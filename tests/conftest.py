@@ -19,7 +19,9 @@ format.
 """
 
 import contextlib
+import fcntl
 import http.server
+import json
 import os
 import re
 import subprocess
@@ -132,16 +134,40 @@ def synthetic_data_dir(tmp_path_factory):
   return data_dir
 
 
+def _train_300_steps(train_dir, data_dir):
+  proc = run_module('cifar10_train', '--data_dir=' + data_dir,
+                    '--train_dir=' + train_dir, '--max_steps=300',
+                    '--log_frequency=50', timeout=600)
+  return {'train_dir': train_dir, 'data_dir': data_dir,
+          'stdout': proc.stdout, 'stderr': proc.stderr}
+
+
 @pytest.fixture(scope='session')
 def trained_dir(tmp_path_factory, synthetic_data_dir):
   """A --train_dir after 300 steps of cifar10_train on the synthetic set.
 
+  Tests only read it (they copy it to train on). Under pytest-xdist the
+  workers share one: the first to ask trains it, holding a lock on a file in
+  the run's shared temporary directory, and the others wait for it and read
+  the same one (a 300-step run on both cores, once instead of per worker).
+
   Returns:
-    dict with 'train_dir', 'data_dir' and the trainer's 'stdout'.
+    dict with 'train_dir', 'data_dir' and the trainer's 'stdout' and
+    'stderr'.
   """
-  train_dir = str(tmp_path_factory.mktemp('cifar10_train'))
-  proc = run_module('cifar10_train', '--data_dir=' + synthetic_data_dir,
-                    '--train_dir=' + train_dir, '--max_steps=300',
-                    '--log_frequency=50', timeout=600)
-  return {'train_dir': train_dir, 'data_dir': synthetic_data_dir,
-          'stdout': proc.stdout, 'stderr': proc.stderr}
+  if not os.environ.get('PYTEST_XDIST_WORKER'):
+    return _train_300_steps(str(tmp_path_factory.mktemp('cifar10_train')),
+                            synthetic_data_dir)
+  shared = tmp_path_factory.getbasetemp().parent / 'cifar10_trained_dir'
+  shared.mkdir(exist_ok=True)
+  record = shared / 'trained.json'
+  with open(str(shared / 'lock'), 'w') as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if record.exists():
+      return json.loads(record.read_text())
+    train_dir = shared / 'train'
+    if train_dir.exists():  # Left by a worker whose run failed: start afresh.
+      train_dir.rename(shared / ('failed-%d' % os.getpid()))
+    trained = _train_300_steps(str(train_dir), synthetic_data_dir)
+    record.write_text(json.dumps(trained))
+    return trained
