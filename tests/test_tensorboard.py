@@ -346,16 +346,37 @@ def test_train_initial_loss_values(train_values):
               ) == {0.0}, layer
 
 
-def test_train_loss_averages_follow_the_raw_losses(train_values):
-  """The moving averages (decay 0.9) are near their raw losses once they
-  have seen updates (step 1 reads them while they are first updated)."""
-  for name in ['total_loss', 'cross_entropy', 'local3/weight_loss']:
-    average = _scalars(train_values, name)
-    raw = _scalars(train_values, name + '_raw')
-    for step in SUMMARY_STEPS[1:]:
+def test_train_loss_averages_follow_the_raw_losses(trained_dir, train_values):
+  """The moving averages (decay 0.9) follow their raw losses once they have
+  seen updates (step 1 reads them while they are first updated).
+
+  One batch's loss can jump well away from its average (4.76 against 3.14
+  at step 101 in one run), so the noisy averages are held to the losses the
+  trainer printed 50 steps either side instead of the raw value at the step;
+  the weight loss, which changes smoothly, is held to its raw value.
+  """
+  printed = {int(s): float(l)
+             for s, l in LOG_LINE.findall(trained_dir['stdout'])}
+  averages = {name: _scalars(train_values, name) for name in (
+      'total_loss', 'cross_entropy', 'local3/weight_loss')}
+  raws = {name: _scalars(train_values, name + '_raw') for name in averages}
+  for step in SUMMARY_STEPS[1:]:
+    for name, average in averages.items():
       assert 0 < average[step] < 5, (name, step, average)
-      assert average[step] == pytest.approx(raw[step], abs=1.0), (
-          name, step, average, raw)
+    assert averages['local3/weight_loss'][step] == pytest.approx(
+        raws['local3/weight_loss'][step], rel=0.05), step
+    # The two noisy averages differ by the (smooth) weight losses, as their
+    # raw values do: each averages its own loss.
+    decay = raws['total_loss'][step] - raws['cross_entropy'][step]
+    assert averages['total_loss'][step] - averages['cross_entropy'][
+        step] == pytest.approx(decay, rel=0.05), step
+    # Printed: the total loss of 'step N', summarised at step N + 1.
+    near = [printed[n] for n in (step - 51, step - 1, step + 49)
+            if n in printed]
+    assert len(near) >= 2, (step, printed)
+    for name, shift in (('total_loss', 0.0), ('cross_entropy', decay)):
+      assert min(near) - 0.5 < averages[name][step] + shift < max(
+          near) + 0.5, (name, step, averages[name], near)
 
 
 def test_train_sparsity_scalars(train_values):
