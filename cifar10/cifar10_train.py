@@ -367,6 +367,15 @@ def _restorer(train_dir, checkpoint, sharded=True):
   return init_fn
 
 
+# What a read-only, full or size-limited (EFBIG: OutOfRange) train_dir raises
+# from the op writing a checkpoint or the graph, or from the event file
+# (RuntimeError when flushed in a hook).
+_WRITE_ERRORS = (tf.errors.PermissionDeniedError,
+                 tf.errors.ResourceExhaustedError,
+                 tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
+                 tf.errors.NotFoundError, OSError, RuntimeError)
+
+
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
                  save_checkpoint_steps=None, save_summaries_steps=100,
@@ -460,6 +469,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
         stop_grace_period_secs=stop_grace_period_secs) as mon_sess:
       while not mon_sess.should_stop():
         mon_sess.run(train_op)
+    if writer is not None:
+      # Closing writes what is left of the event file: a full disk fails it
+      # like any other write to train_dir, below.
+      writer.close()
+      writer = None
   except tf.train.NanLossDuringTrainingError:  # A RuntimeError: first.
     kept, moved = cifar10_checkpoint.move_aside_from(train_dir, logger.step,
                                                      'diverged')
@@ -471,13 +485,8 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
             'There is no checkpoint from before that step in %s. '
             % train_dir, 'Checkpoints from that step on are kept in %s.'
             % moved if moved else ''))
-  except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError,
-          tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
-          tf.errors.NotFoundError, OSError, RuntimeError) as e:
-    # A read-only, full or size-limited (EFBIG: OutOfRange) train_dir fails
-    # the op writing a checkpoint or the graph, or the event file's flush
-    # (RuntimeError), and its message names the file; an error naming no
-    # file there is not ours.
+  except _WRITE_ERRORS as e:
+    # The message names the file; an error naming no file there is not ours.
     lines = [l.strip() for l in str(getattr(e, 'message', e)).split('\n')
              if train_dir in l]
     if not lines:
@@ -488,8 +497,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                                                                  lines[0]))
   finally:
     stopper.uninstall()
-    if writer is not None:
-      writer.close()
+    if writer is not None:  # Training failed: that error is the one to tell.
+      try:
+        writer.close()
+      except _WRITE_ERRORS:
+        pass  # On a full disk the rest of the event file is lost too.
   if stopper.received and is_chief:
     print('%s received: stopped after step %d and saved the checkpoint at '
           'global step %d in %s. Run again to resume.' % (

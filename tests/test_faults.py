@@ -50,7 +50,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
 from conftest import REPO, RECORDS_PER_FILE, local_http_server, mounted
-from conftest import script_env
+from conftest import run_module, script_env
 
 TRAINERS = [('cifar10_train', [])]
 if os.path.exists(os.path.join(REPO, 'cifar10', 'cifar10_multi_gpu_train.py')):
@@ -604,6 +604,27 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
       # What was saved before the disk filled still loads, and is the latest.
       path, step = checked_checkpoint(train_dir)
       assert step == max(int(s) for s in SAVED.findall(run.stderr)) > 0
+
+
+def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
+                                                       tmp_path):
+  # graph.pbtxt (~3 MB) fills a 1 MB disk before the first step; closing the
+  # event file then fails too (its first records were still buffered), and
+  # must not hide the first error behind a traceback.
+  disk = str(tmp_path / 'disk')
+  train_dir = os.path.join(disk, 'train')
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs') as refused:
+    assert not refused, refused  # The tests run as root.
+    proc = run_module('cifar10_train', '--data_dir=' + synthetic_data_dir,
+                      '--train_dir=' + train_dir, '--max_steps=5',
+                      '--batch_size=%d' % BATCH, check=False)
+  assert proc.returncode == 1
+  assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+  error = proc.stderr.rstrip().splitlines()[-1]
+  assert error.startswith(
+      'cifar10_train: error: Cannot write to --train_dir=%s: %s/graph.pbtxt'
+      % (train_dir, train_dir)), error
+  assert 'No space left on device' in error, error
 
 
 def test_a_summary_write_that_fails_stops_training_at_once(
