@@ -142,6 +142,20 @@ def _describe_in_help(script):
         FLAGS.register_key_flag_for_module(sys.argv[0], flag)
 
 
+class EventFileError(cifar10_dirs.UserError, RuntimeError):
+  """A write to an event file failed: a full or read-only disk.
+
+  str() is the sentence for the user; `message`, as in tf.errors.OpError,
+  is the file's own error ('<path>; No space left on device').
+  """
+
+  def __init__(self, flag, logdir, message):
+    super(EventFileError, self).__init__(
+        'Cannot write to --%s=%s: %s. Free space or choose a writable '
+        'directory.' % (flag, logdir, message))
+    self.message = message
+
+
 class _SynchronousEventFile(object):
   """Writes each event to its file at once, raising the first error.
 
@@ -150,46 +164,61 @@ class _SynchronousEventFile(object):
   on a full disk, summaries were lost silently and training went on. This
   one writes the same records (TFRecordWriter: length, data and checksums)
   in the caller's thread, so the step that writes a summary fails with the
-  file's name.
+  file's name (EventFileError). After a failed write, closing does not
+  fail again: the first error is the one to tell.
   """
 
-  def __init__(self, logdir, suffix):
+  def __init__(self, logdir, suffix, flag):
     tf.gfile.MakeDirs(logdir)
-    self._logdir = logdir
+    self._logdir, self._flag, self._failed = logdir, flag, False
     self._path = os.path.join(logdir, 'events.out.tfevents.%010d.%s%s' % (
         time.time(), socket.gethostname(), suffix))
-    self._writer = tf.io.TFRecordWriter(self._path)
+    self._writer = self._guarded(tf.io.TFRecordWriter, self._path)
     self.add_event(tf.Event(wall_time=time.time(),
                             file_version='brain.Event:2'))
+
+  def _guarded(self, write, *args):
+    try:
+      return write(*args)
+    except (tf.errors.OpError, OSError) as e:
+      self._failed = True
+      raise EventFileError(self._flag, self._logdir, str(
+          getattr(e, 'message', e)).split('\n')[0])
 
   def get_logdir(self):
     return self._logdir
 
   def add_event(self, event):
-    self._writer.write(event.SerializeToString())
+    self._guarded(self._writer.write, event.SerializeToString())
 
   def flush(self):
-    self._writer.flush()
+    self._guarded(self._writer.flush)
 
   def close(self):
-    self._writer.close()
+    failed = self._failed
+    try:
+      self._guarded(self._writer.close)
+    except EventFileError:
+      if not failed:
+        raise
 
   def reopen(self):
     pass
 
 
-def event_writer(logdir, graph=None):
+def event_writer(logdir, graph=None, flag='logdir'):
   """A tf.summary.FileWriter for `logdir` whose file no other process names.
 
   TensorFlow names event files by the second and the host only, so two
   processes starting in the same second would append to one file, which
   TensorBoard then reads as corrupt: the process id and a random part
   follow. Each event is written when it is added, and a write that fails
-  (a full or read-only disk) raises at once.
+  (a full or read-only disk) raises EventFileError at once, naming --flag.
 
   Args:
     logdir: str, the directory (created if needed).
     graph: tf.Graph to write, or None.
+    flag: the name of the flag that chose logdir, for the error message.
 
   Returns:
     tf.summary.FileWriter.
@@ -200,6 +229,6 @@ def event_writer(logdir, graph=None):
   # class takes the event file to write to.
   super(tf.summary.FileWriter, writer).__init__(
       _SynchronousEventFile(logdir, '.%d.%s' % (os.getpid(),
-                                                 uuid.uuid4().hex[:8])),
+                                                 uuid.uuid4().hex[:8]), flag),
       graph)
   return writer

@@ -525,7 +525,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
             if summary_writer is None:
               lock = lock or cifar10_dirs.DirLock.acquire(eval_dir,
                                                           'eval_dir')
-              summary_writer = cifar10_app.event_writer(eval_dir, g)
+              summary_writer = cifar10_app.event_writer(eval_dir, g,
+                                                        'eval_dir')
             precision = eval_once(
                 saver, summary_writer, top_k_op, summary_op, global_step,
                 local_init_op, checkpoint.path, num_examples, config,

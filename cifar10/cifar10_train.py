@@ -369,7 +369,7 @@ def _restorer(train_dir, checkpoint, sharded=True):
 
 # What a read-only, full or size-limited (EFBIG: OutOfRange) train_dir raises
 # from the op writing a checkpoint or the graph, or from the event file
-# (RuntimeError when flushed in a hook).
+# (cifar10_app.EventFileError, a RuntimeError).
 _WRITE_ERRORS = (tf.errors.PermissionDeniedError,
                  tf.errors.ResourceExhaustedError,
                  tf.errors.FailedPreconditionError, tf.errors.OutOfRangeError,
@@ -437,7 +437,8 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       saver=saver,
       init_fn=_restorer(train_dir, checkpoint, sharded_saver)
       if is_chief else None)
-  writer = cifar10_app.event_writer(train_dir) if is_chief else None
+  writer = cifar10_app.event_writer(train_dir, flag='train_dir') if (
+      is_chief) else None
   save_hook = SaveHook(train_dir, saver, writer,
                        save_steps=save_checkpoint_steps,
                        save_secs=None if save_checkpoint_steps else 600)

@@ -85,14 +85,28 @@ cifar10_train.run()
 # Holds every restore until training has deleted the checkpoint (it keeps
 # the newest 5) or for 8 s: with training running, the files are then gone
 # between latest_checkpoint() naming them and the restore reading them.
+# The evaluator beside the interrupted training. The first time it restores a
+# checkpoint of the last run (newer than the step in HOLD_DIR/final_from), it
+# holds the restore until training has rotated that checkpoint away, as a slow
+# evaluator on a busy machine would be overtaken, and says so in
+# HOLD_DIR/holding: the fixture keeps the trainer stopped until then, so the
+# checkpoint is always one training goes on to delete.
 EVAL_WITH_HELD_RESTORE = r'''
 import os, time
 from cifar10 import cifar10_checkpoint, cifar10_eval
 restore = cifar10_checkpoint.restore
+final_from = os.path.join(HOLD_DIR, 'final_from')
+holding = os.path.join(HOLD_DIR, 'holding')
 def held_restore(session, saver, path):
-  deadline = time.time() + 8
-  while os.path.exists(path + '.index') and time.time() < deadline:
-    time.sleep(0.05)
+  if os.path.exists(final_from) and not os.path.exists(holding):
+    with open(final_from) as f:
+      first = int(f.read())
+    if int(path.rsplit('-', 1)[1]) > first:
+      with open(holding, 'w') as f:
+        f.write(path)
+      deadline = time.time() + 120
+      while os.path.exists(path + '.index') and time.time() < deadline:
+        time.sleep(0.05)
   return restore(session, saver, path)
 cifar10_checkpoint.restore = held_restore
 cifar10_eval.run()
@@ -249,7 +263,8 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
   first step, sometimes while it starts (restoring, saving its first
   checkpoint, filling the queue). A last run then trains FINAL_STEPS steps
   to its --max_steps. With eval_beside, cifar10_eval loops over the
-  checkpoints from before the first run until after the last.
+  checkpoints from before the first run until after the last, and the last
+  run rotates away a checkpoint while the evaluator restores it.
 
   Returns:
     dict with 'train_dir', 'runs' (one dict per run) and 'eval'.
@@ -263,7 +278,8 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
   if eval_beside:
     evaluator = Script(
         work, 'eval',
-        ['-c', EVAL_WITH_HELD_RESTORE, '--data_dir=' + data_dir,
+        ['-c', EVAL_WITH_HELD_RESTORE.replace('HOLD_DIR', repr(work)),
+         '--data_dir=' + data_dir,
          '--checkpoint_dir=' + train_dir, '--eval_dir=' + eval_dir,
          '--eval_interval_secs=1', '--num_examples=200',
          '--batch_size=%d' % BATCH])
@@ -275,11 +291,32 @@ def _interrupted_training(work, data_dir, module, extra, stops, rng,
   try:
     for i, sig in enumerate(stops + [None]):
       final = sig is None
-      max_steps = (resume_point[1] if resume_point else 0) + FINAL_STEPS if (
-          final) else (
-          10**6)
+      first = resume_point[1] if resume_point else 0
+      max_steps = first + FINAL_STEPS if final else 10**6
+      if final and evaluator:
+        with open(os.path.join(work, 'final_from.tmp'), 'w') as f:
+          f.write(str(first))
+        os.rename(os.path.join(work, 'final_from.tmp'),
+                  os.path.join(work, 'final_from'))
       run = Script.module(work, '%s-%d' % (module, i), module,
                           '--max_steps=%d' % max_steps, *common)
+      if final and evaluator:
+        # Stopped once the index names a checkpoint of this run (far from
+        # its last ten steps), the trainer waits for the evaluator to hold
+        # one; then it trains on and rotates it away.
+        def indexed_step():
+          state = tf.train.get_checkpoint_state(train_dir)
+          return _step_of(state.model_checkpoint_path) if state else -1
+        run.wait_for(lambda: indexed_step() > first, 'a checkpoint of the '
+                     'last run')
+        os.kill(run.proc.pid, signal.SIGSTOP)
+        try:
+          assert indexed_step() <= max_steps - 10, run.describe()
+          evaluator.wait_for(
+              lambda: os.path.exists(os.path.join(work, 'holding')),
+              'a restore of a checkpoint of the last run', timeout=120)
+        finally:
+          os.kill(run.proc.pid, signal.SIGCONT)
       if not final:
         if sig == signal.SIGKILL and rng.random() < 0.25:
           run.wait_for(lambda: 'Filling queue' in run.stdout, 'startup')
@@ -625,6 +662,34 @@ def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
       'cifar10_train: error: Cannot write to --train_dir=%s: %s/graph.pbtxt'
       % (train_dir, train_dir)), error
   assert 'No space left on device' in error, error
+
+
+def test_a_full_eval_dir_is_one_line(interrupted, synthetic_data_dir,
+                                     tmp_path):
+  # The disk is full before the evaluator starts: its first event fails.
+  disk = str(tmp_path / 'disk')
+  eval_dir = os.path.join(disk, 'eval')
+  with mounted(disk, '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs') as refused:
+    assert not refused, refused  # The tests run as root.
+    with open(os.path.join(disk, 'filler'), 'wb', buffering=0) as f:
+      try:
+        while True:
+          f.write(b'\0' * (1 << 16))
+      except OSError:
+        pass
+    proc = run_module(
+        'cifar10_eval', '--data_dir=' + synthetic_data_dir,
+        '--checkpoint_dir=' + interrupted['cifar10_train']['train_dir'],
+        '--eval_dir=' + eval_dir, '--run_once', '--num_examples=%d' % BATCH,
+        '--batch_size=%d' % BATCH, check=False)
+  assert proc.returncode == 1
+  assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+  error = proc.stderr.rstrip().splitlines()[-1]
+  assert error.startswith(
+      'cifar10_eval: error: Cannot write to --eval_dir=%s: %s/events.out.'
+      'tfevents.' % (eval_dir, eval_dir)), error
+  assert error.endswith('No space left on device. Free space or choose a '
+                        'writable directory.'), error
 
 
 def test_a_summary_write_that_fails_stops_training_at_once(
