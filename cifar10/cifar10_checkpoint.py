@@ -365,6 +365,22 @@ def delete(path):
       os.remove(os.path.join(directory, name))
 
 
+def discard_failed_save(path):
+  """Deletes what a save to `path` that failed left behind.
+
+  TensorFlow writes each shard into '<path>_temp/' and then gives the
+  checkpoint's files their names; a save cut short (a full disk) leaves that
+  directory and perhaps some of the files, of no use and taking the space the
+  user has to free. Only the caller's own failed save may be discarded: the
+  files are deleted by their exact names.
+  """
+  shutil.rmtree(path + '_temp', ignore_errors=True)
+  try:
+    delete(path)
+  except OSError:
+    pass  # The file system itself fails: there is nothing more to do.
+
+
 def move_aside_from(directory, step, why):
   """Moves the checkpoints of global step >= `step` into <directory>/<why>-*.
 

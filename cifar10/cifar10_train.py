@@ -304,7 +304,11 @@ class SaveHook(tf.train.SessionRunHook):
     if any(c.path == path for c in cifar10_checkpoint.list_checkpoints(
         self._train_dir)):
       return  # Restored from it: it is kept as it is.
-    self._saver.save(session, path, write_state=False)
+    try:
+      self._saver.save(session, path, write_state=False)
+    except Exception:
+      cifar10_checkpoint.discard_failed_save(path)
+      raise
     self._writer.add_session_log(
         tf.SessionLog(status=tf.SessionLog.CHECKPOINT, checkpoint_path=path),
         step)
@@ -492,10 +496,13 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
              if train_dir in l]
     if not lines:
       raise
+    kept = cifar10_checkpoint.latest_checkpoint(train_dir)
     raise TrainDirError(
         'Cannot write to --train_dir=%s: %s. Free space or choose a writable '
-        'directory; the checkpoints already there are kept.' % (train_dir,
-                                                                 lines[0]))
+        'directory; %s' % (
+            train_dir, lines[0],
+            'the latest checkpoint, %s, is kept: run again to resume from '
+            'it.' % kept if kept else 'no checkpoint had been saved there.'))
   finally:
     stopper.uninstall()
     if writer is not None:  # Training failed: that error is the one to tell.

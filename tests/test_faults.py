@@ -638,9 +638,25 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
     assert ('No space left on device' if not refused
             else 'File too large') in error
     if not refused:
-      # What was saved before the disk filled still loads, and is the latest.
+      # What was saved before the disk filled still loads, is the latest,
+      # and the message names it.
       path, step = checked_checkpoint(train_dir)
       assert step == max(int(s) for s in SAVED.findall(run.stderr)) > 0
+      assert error.endswith(
+          'No space left on device. Free space or choose a writable '
+          'directory; the latest checkpoint, %s, is kept: run again to '
+          'resume from it.' % path), error
+      # The failed save left nothing behind: no '_temp' shards, no files of
+      # a checkpoint that does not read. Every file is one of the saved
+      # checkpoints', the index, the graph or the event file.
+      saved = ['model.ckpt-%s' % s for s in SAVED.findall(run.stderr)]
+      for name in os.listdir(train_dir):
+        match = re.match(r'(model\.ckpt-\d+)\.(index|meta|data-\d+-of-\d+)$',
+                         name)
+        assert (match and match.group(1) in saved or
+                name in ('checkpoint', 'graph.pbtxt', '.cifar10.lock') or
+                name.startswith('events.out.tfevents.')), (
+                    name, os.listdir(train_dir))
 
 
 def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
@@ -661,7 +677,9 @@ def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
   assert error.startswith(
       'cifar10_train: error: Cannot write to --train_dir=%s: %s/graph.pbtxt'
       % (train_dir, train_dir)), error
-  assert 'No space left on device' in error, error
+  assert error.endswith('No space left on device. Free space or choose a '
+                        'writable directory; no checkpoint had been saved '
+                        'there.'), error
 
 
 def test_a_full_eval_dir_is_one_line(interrupted, synthetic_data_dir,
