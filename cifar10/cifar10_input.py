@@ -171,8 +171,8 @@ def read_cifar10(filename_queue):
 
   # The first bytes represent the label, which we convert from uint8->int32.
   # Of shape [1], as in the original tutorial's record.
-  label = tf.cast(
-      tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
+  label = _checked_labels(tf.cast(
+      tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32), key[None])
   label.set_shape([LABEL_BYTES])
 
   # The remaining bytes after the label represent the image, which we reshape
@@ -189,6 +189,30 @@ def read_cifar10(filename_queue):
   return CIFAR10Record(height=ORIGINAL_HEIGHT, width=ORIGINAL_WIDTH,
                        depth=ORIGINAL_DEPTH, key=key, label=label,
                        uint8image=uint8image)
+
+
+def _checked_labels(labels, keys):
+  """`labels`, failing the reader thread on a label byte above 9.
+
+  check_data_files checks the labels at the start; a file overwritten
+  while a script runs fails here, in the reader thread, naming the record,
+  rather than later in the model's ops (training would end without a
+  checkpoint, see cifar10_train.InputWatchHook; the evaluation's confusion
+  matrix would not add up).
+
+  Args:
+    labels: [n] int32 Tensor.
+    keys: [n] string Tensor, the records' '<file>:<record index>'.
+
+  Returns:
+    [n] int32 Tensor, `labels` once checked.
+  """
+  bad = tf.argmax(tf.cast(labels >= NUM_CLASSES, tf.int32))
+  with tf.control_dependencies([tf.Assert(
+      tf.reduce_all(labels < NUM_CLASSES),
+      ['label byte above %d in record' % (NUM_CLASSES - 1), keys[bad],
+       labels[bad]])]):
+    return tf.identity(labels)
 
 
 def check_data_files(filenames):
@@ -355,9 +379,10 @@ def read_cifar10_records(filename_queue, num_records):
       green and blue planes one after the other.
   """
   reader = tf.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
-  _, values = reader.read_up_to(filename_queue, num_records)
+  keys, values = reader.read_up_to(filename_queue, num_records)
   record_bytes = tf.decode_raw(values, tf.uint8)  # [n, RECORD_BYTES]
   labels = tf.cast(record_bytes[:, 0], tf.int32)
+  labels = _checked_labels(labels, keys)
   depth_major = tf.reshape(
       record_bytes[:, LABEL_BYTES:],
       [-1, ORIGINAL_DEPTH, ORIGINAL_HEIGHT, ORIGINAL_WIDTH])

@@ -197,6 +197,48 @@ class StopOnSignalHook(tf.train.SessionRunHook):
       run_context.request_stop()
 
 
+class InputWatchHook(tf.train.SessionRunHook):
+  """Saves a checkpoint when the input threads fail, then stops training.
+
+  A data file deleted, truncated or unreadable while training runs fails a
+  reader thread. TensorFlow then ends the session with that error at the
+  next step, without running any hook's end(): the steps since the last
+  checkpoint (up to ten minutes' worth by default) would be lost. The
+  shuffle queue still holds thousands of examples, so the step in progress
+  completes; after it this hook saves (on the chief) and asks to stop.
+  """
+
+  def __init__(self, save_hook=None):
+    """Creates the hook.
+
+    Args:
+      save_hook: the chief's SaveHook, or None on a task that does not save.
+    """
+    self._save_hook = save_hook
+    self._coord = None
+    self.saved = False
+
+  def after_create_session(self, session, coord):
+    self._coord = coord
+
+  def error(self):
+    """The error an input thread stopped the session with, or None."""
+    if self._coord is None:
+      return None
+    try:
+      self._coord.raise_requested_exception()
+    except Exception as e:  # pylint: disable=broad-except
+      return e
+    return None
+
+  def after_run(self, run_context, run_values):
+    if self._coord.should_stop() and self.error() is not None:
+      if self._save_hook is not None and not self.saved:
+        self.saved = True
+        self._save_hook.save_now(run_context.session)
+      run_context.request_stop()
+
+
 def session_config(log_device_placement, allow_soft_placement=False,
                    xla=None):
   """Returns the ConfigProto both trainers use.
@@ -293,10 +335,15 @@ class SaveHook(tf.train.SessionRunHook):
     self._writer.flush()
 
   def end(self, session):
+    self.save_now(session)
+    self._writer.flush()
+
+  def save_now(self, session):
+    """Saves the current global step, unless it was just saved."""
     step = session.run(self._global_step)
     if step != self._timer.last_triggered_step():
+      self._timer.update_last_triggered_step(step)
       self._save(session, step)
-    self._writer.flush()
 
   def _save(self, session, step):
     path = os.path.join(self._train_dir, 'model.ckpt-%d' % step)
@@ -380,6 +427,53 @@ _WRITE_ERRORS = (tf.errors.PermissionDeniedError,
                  tf.errors.NotFoundError, OSError, RuntimeError)
 
 
+def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
+  """The one-line error for a failure the user can fix, or None.
+
+  Args:
+    error: the exception training stopped with.
+    train_dir: str.
+    input_watch: the run's InputWatchHook.
+    save_hook: the run's SaveHook.
+    step: int, the last step this process ran.
+    is_chief: whether this task saves checkpoints.
+
+  Returns:
+    cifar10_input.DataError if the input threads failed (a data file
+    deleted or damaged while training ran), TrainDirError if the error names
+    a file of train_dir that could not be written, else None.
+  """
+  message = str(getattr(error, 'message', error))
+  if input_watch.error() is error:
+    if input_watch.saved:
+      then = ('Saved the checkpoint at global step %d in %s. Put the data '
+              'back in place and run again to resume.' % (
+                  save_hook.saved_step, train_dir))
+    elif is_chief:
+      then = 'Put the data back in place; %s' % _kept_checkpoint(train_dir)
+    else:
+      then = 'Put the data back in place and run again.'
+    return cifar10_input.DataError(
+        'Reading the training data failed after step %d: %s. %s' % (
+            step, message.split('\n')[0].strip(), then))
+  if isinstance(error, _WRITE_ERRORS):
+    # The message names the file; an error naming no file there is not ours.
+    lines = [l.strip() for l in message.split('\n') if train_dir in l]
+    if lines:
+      return TrainDirError(
+          'Cannot write to --train_dir=%s: %s. Free space or choose a '
+          'writable directory; %s' % (train_dir, lines[0],
+                                      _kept_checkpoint(train_dir)))
+  return None
+
+
+def _kept_checkpoint(train_dir):
+  """What is left to resume from, as the end of an error message."""
+  kept = cifar10_checkpoint.latest_checkpoint(train_dir)
+  return ('the latest checkpoint, %s, is kept: run again to resume from '
+          'it.' % kept if kept else 'no checkpoint had been saved there.')
+
+
 def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                  examples_per_step, config, num_towers=1,
                  save_checkpoint_steps=None, save_summaries_steps=100,
@@ -430,6 +524,8 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     cifar10_checkpoint.CheckpointError: if no checkpoint there can be used.
     DivergedError: if the loss becomes NaN.
     TrainDirError: if train_dir cannot be written.
+    cifar10_input.DataError: if reading the data fails while training runs
+      (after saving a checkpoint on the chief).
   """
   checkpoint = cifar10_checkpoint.recover(train_dir) if is_chief else None
   _check_not_finished(checkpoint, max_steps, train_dir)
@@ -447,6 +543,7 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                        save_steps=save_checkpoint_steps,
                        save_secs=None if save_checkpoint_steps else 600)
   stopper = StopOnSignalHook()
+  input_watch = InputWatchHook(save_hook if is_chief else None)
   stopper.install()
   try:
     all_hooks = [tf.train.StopAtStepHook(last_step=max_steps), logger,
@@ -463,6 +560,9 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
                                         summary_writer=writer,
                                         scaffold=scaffold),
               save_hook]
+    # Last: it saves after the step's own hooks have run.
+    all_hooks.append(input_watch)
+    if is_chief:
       creator = tf.train.ChiefSessionCreator(scaffold=scaffold, master=master,
                                              config=config)
     else:
@@ -490,19 +590,12 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
             'There is no checkpoint from before that step in %s. '
             % train_dir, 'Checkpoints from that step on are kept in %s.'
             % moved if moved else ''))
-  except _WRITE_ERRORS as e:
-    # The message names the file; an error naming no file there is not ours.
-    lines = [l.strip() for l in str(getattr(e, 'message', e)).split('\n')
-             if train_dir in l]
-    if not lines:
+  except Exception as e:  # pylint: disable=broad-except
+    error = _user_error(e, train_dir, input_watch, save_hook, logger.step,
+                        is_chief)
+    if error is None:
       raise
-    kept = cifar10_checkpoint.latest_checkpoint(train_dir)
-    raise TrainDirError(
-        'Cannot write to --train_dir=%s: %s. Free space or choose a writable '
-        'directory; %s' % (
-            train_dir, lines[0],
-            'the latest checkpoint, %s, is kept: run again to resume from '
-            'it.' % kept if kept else 'no checkpoint had been saved there.'))
+    raise error
   finally:
     stopper.uninstall()
     if writer is not None:  # Training failed: that error is the one to tell.

@@ -577,6 +577,44 @@ def test_bad_data_files_are_named_and_nothing_saved_is_damaged(
   checked_checkpoint(train_dir)
 
 
+@pytest.mark.parametrize('module,fault', [
+    ('cifar10_train', 'deleted'), ('cifar10_multi_gpu_train', 'overwritten')])
+def test_data_damaged_while_training_saves_the_steps_and_names_the_file(
+    synthetic_data_dir, tmp_path, module, fault):
+  # The data passed the start's checks; then a file goes, or every label of
+  # it becomes 200. The readers fail while the queue still holds thousands
+  # of examples: the trainer saves after the step in progress and stops.
+  data_dir, batches = _copy_data(synthetic_data_dir, tmp_path)
+  train_dir = str(tmp_path / 'train')
+  run = Script.module(tmp_path, module, module, '--data_dir=' + data_dir,
+                      '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+                      '--max_steps=1000000', '--log_frequency=1',
+                      *dict(TRAINERS)[module])
+  run.wait_for(lambda: len(run.steps()) >= 3, 'three training steps')
+  damaged = os.path.join(batches, 'data_batch_3.bin')
+  if fault == 'deleted':
+    os.remove(damaged)
+  else:
+    with open(damaged, 'r+b') as f:  # In place: open readers see it too.
+      for record in range(RECORDS_PER_FILE):
+        f.seek(record * 3073)
+        f.write(b'\xc8')
+  assert run.wait(180) == 1, run.describe()
+  error = _error_line(run)
+  last = run.steps()[-1]
+  assert error.startswith(
+      '%s: error: Reading the training data failed after step %d: ' % (
+          module, last)), error
+  assert (damaged + '; No such file or directory' if fault == 'deleted' else
+          '[label byte above 9 in record] [%s:' % damaged) in error, error
+  assert error.endswith(
+      'Saved the checkpoint at global step %d in %s. Put the data back in '
+      'place and run again to resume.' % (last + 1, train_dir)), error
+  # Every step it ran is in the newest checkpoint, which reads in full.
+  assert checked_checkpoint(train_dir) == (
+      os.path.join(train_dir, 'model.ckpt-%d' % (last + 1)), last + 1)
+
+
 def test_read_only_train_dir_is_named_and_its_checkpoints_kept(
     interrupted, synthetic_data_dir, tmp_path):
   source = str(tmp_path / 'train')
