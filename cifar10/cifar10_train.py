@@ -310,6 +310,8 @@ class SaveHook(tf.train.SessionRunHook):
     self._global_step = tf.train.get_global_step()
 
   def after_create_session(self, session, coord):
+    stat = os.stat(self._train_dir)  # Made by the caller's DirLock.
+    self._identity = (stat.st_dev, stat.st_ino)
     # As TensorFlow's hook: the graph for TensorBoard, then a checkpoint of
     # the starting step unless one exists (the one restored from).
     graph = tf.get_default_graph()
@@ -351,11 +353,25 @@ class SaveHook(tf.train.SessionRunHook):
     if any(c.path == path for c in cifar10_checkpoint.list_checkpoints(
         self._train_dir)):
       return  # Restored from it: it is kept as it is.
-    try:
-      self._saver.save(session, path, write_state=False)
-    except Exception:
+    gone = self._gone()
+    if not gone:
+      try:
+        self._saver.save(session, path, write_state=False)
+      except Exception:
+        cifar10_checkpoint.discard_failed_save(path)
+        if not self._gone():
+          raise
+      # TensorFlow's save recreates a directory deleted under it.
+      gone = self._gone()
+    if gone:
+      # Deleted while training ran, perhaps by mistake: the weights in
+      # memory are the only copy of the work, so they are saved (again, if
+      # the directory went during the save) in a new directory of that name
+      # before training stops.
       cifar10_checkpoint.discard_failed_save(path)
-      raise
+      os.makedirs(self._train_dir, exist_ok=True)
+      self._saver.save(session, path, write_state=False)
+      self._saved = []
     self._writer.add_session_log(
         tf.SessionLog(status=tf.SessionLog.CHECKPOINT, checkpoint_path=path),
         step)
@@ -365,6 +381,20 @@ class SaveHook(tf.train.SessionRunHook):
       cifar10_checkpoint.delete(old)
     self._saved = self._saved[-self._max_to_keep:]
     cifar10_checkpoint.write_index(self._train_dir, path, self._saved[:-1])
+    if gone:
+      raise TrainDirError(
+          '--train_dir=%s was deleted while training ran: saved the '
+          'checkpoint at global step %d in a new directory of that name and '
+          'stopped (its earlier checkpoints and event files are gone). Run '
+          'again to resume from it.' % (self._train_dir, step))
+
+  def _gone(self):
+    """Whether train_dir is no longer the directory training started in."""
+    try:
+      stat = os.stat(self._train_dir)
+    except OSError:
+      return True
+    return (stat.st_dev, stat.st_ino) != self._identity
 
 
 class FinishedError(Exception):
@@ -443,6 +473,8 @@ def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
     deleted or damaged while training ran), TrainDirError if the error names
     a file of train_dir that could not be written, else None.
   """
+  if isinstance(error, cifar10_dirs.UserError):
+    return None  # Already one line.
   message = str(getattr(error, 'message', error))
   if input_watch.error() is error:
     if input_watch.saved:

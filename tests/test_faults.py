@@ -615,6 +615,36 @@ def test_data_damaged_while_training_saves_the_steps_and_names_the_file(
       os.path.join(train_dir, 'model.ckpt-%d' % (last + 1)), last + 1)
 
 
+def test_train_dir_deleted_while_training_gets_a_final_checkpoint(
+    synthetic_data_dir, tmp_path):
+  # `rm -rf` of the training directory, perhaps by mistake: the weights in
+  # memory are the only copy left, so the next save writes them into a new
+  # directory of that name, and training stops saying so.
+  train_dir = str(tmp_path / 'train')
+  run = Script.module(tmp_path, 'deleted', 'cifar10_train',
+                      '--data_dir=' + synthetic_data_dir,
+                      '--train_dir=' + train_dir, '--batch_size=%d' % BATCH,
+                      '--max_steps=1000000', '--log_frequency=1',
+                      '--save_checkpoint_steps=%d' % SAVE_EVERY)
+  run.wait_for(lambda: len(run.steps()) >= 3, 'three training steps')
+  deleted_after = run.steps()[-1]
+  for _ in range(20):  # As `rm -rf`: the trainer may add files meanwhile.
+    try:
+      shutil.rmtree(train_dir)
+      break
+    except OSError:
+      pass
+  assert run.wait(180) == 1, run.describe()
+  error = _error_line(run)
+  path, step = checked_checkpoint(train_dir)
+  assert step > deleted_after and step % SAVE_EVERY == 0, (step, error)
+  assert error == (
+      'cifar10_train: error: --train_dir=%s was deleted while training ran: '
+      'saved the checkpoint at global step %d in a new directory of that '
+      'name and stopped (its earlier checkpoints and event files are gone). '
+      'Run again to resume from it.' % (train_dir, step)), error
+
+
 def test_read_only_train_dir_is_named_and_its_checkpoints_kept(
     interrupted, synthetic_data_dir, tmp_path):
   source = str(tmp_path / 'train')
