@@ -25,6 +25,9 @@ Summary of available functions:
  # Run a script's main(argv).
  run_main(main)
 
+ # The line of a TensorFlow error message that says what went wrong.
+ reason = error_gist(error)
+
  # A tf.summary.FileWriter whose events are written at once, to a file of
  # this process's own.
  writer = event_writer(logdir, graph)
@@ -121,6 +124,31 @@ def run_main(main):
   # --max_step=10 would otherwise be ignored) and reports a bad flag value in
   # one line instead of a traceback.
   app.run(guarded_main)
+
+
+# Lines of TensorFlow's error messages that say where, not what: headers
+# ('Graph execution error:', 'From /job:worker/replica:0/task:0:'), the op
+# and the Python stack it was built at, gRPC's details.
+_ERROR_NOISE = ('Graph execution error', 'Detected at node', 'File "', 'Node:',
+                '[[', 'From /job', 'Additional GRPC', ':UNKNOWN',
+                'defined at')
+
+
+def error_gist(error):
+  """The line of an error's message that says what went wrong.
+
+  Args:
+    error: an exception, often a tf.errors.OpError (its .message), or a str.
+
+  Returns:
+    str, that line stripped; the exception's type name if it has no message.
+  """
+  message = error if isinstance(error, str) else str(
+      getattr(error, 'message', error))
+  lines = [l.strip() for l in message.split('\n') if l.strip()]
+  useful = [l for l in lines
+            if not l.endswith(':') and not l.startswith(_ERROR_NOISE)]
+  return (useful or lines or [type(error).__name__])[0]
 
 
 def _describe_in_help(script):

@@ -58,8 +58,10 @@ import time
 
 # pylint: disable=g-import-not-at-top
 if __package__:
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_dirs
 else:
+  import cifar10_app
   import cifar10_dirs
 from google.protobuf import text_format
 import tensorflow.compat.v1 as tf
@@ -112,15 +114,6 @@ def list_checkpoints(directory):
   return sorted((Checkpoint(os.path.join(directory, prefix), step)
                  for prefix, step in found.items()),
                 key=lambda c: (c.step, c.path), reverse=True)
-
-
-def _first_line(error):
-  """The part of a TensorFlow error message that says what is wrong."""
-  for line in str(getattr(error, 'message', error)).split('\n'):
-    line = line.strip()
-    if line and not line.endswith(':'):
-      return line.rstrip('.')
-  return type(error).__name__
 
 
 @contextlib.contextmanager
@@ -184,7 +177,7 @@ def unreadable_reason(path):
   except Exception as e:  # pylint: disable=broad-except
     # The reader maps a short read to IndexError, a bad file to OpErrors or
     # RuntimeError: whatever it raises, the checkpoint cannot be used.
-    return _first_line(e)
+    return cifar10_app.error_gist(e).rstrip('.')
   return None
 
 
@@ -432,8 +425,8 @@ def restore_plan(path, variables):
   except Exception as e:  # pylint: disable=broad-except
     # Checked as readable a moment ago: deleted since (a trainer keeps only
     # its newest few) or damaged since.
-    raise tf.errors.NotFoundError(None, None, '%s: %s' % (path,
-                                                          _first_line(e)))
+    raise tf.errors.NotFoundError(None, None, '%s: %s' % (
+        path, cifar10_app.error_gist(e).rstrip('.')))
   restore, fresh = {}, []
   for name, var in sorted(variables.items()):
     if name not in shapes:

@@ -644,7 +644,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
               ('not answering: %s' % ', '.join(lost)) if lost else
               'no answer within --operation_timeout_secs=%d from a task '
               'that is up' % operation_timeout_secs,
-              _gist(e.message)))
+              cifar10_app.error_gist(e)))
     finally:
       stop_hook.close()
       _finish(server, config, finish, task, cluster)
@@ -658,15 +658,6 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
           logger.step, ' Saved the checkpoint at global step %d in %s.' % (
               end.checkpoint_step, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
-
-
-def _gist(message):
-  """The line of a TensorFlow error message that says what happened."""
-  noise = ('Graph execution error', 'Detected at node', 'File ', 'Node:',
-           '[[', 'From /job', 'Additional GRPC', ':UNKNOWN', 'defined at')
-  lines = [l.strip() for l in message.split('\n') if l.strip()]
-  useful = [l for l in lines if not l.startswith(noise)]
-  return (useful or lines or ['no message'])[0]
 
 
 def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
@@ -688,9 +679,9 @@ def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
             sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
           except tf.errors.OpError as e:
             if 'done_queue' in op.name:
-              failed.append(_gist(e.message))
+              failed.append(cifar10_app.error_gist(e))
     except tf.errors.OpError as e:
-      failed.append(_gist(e.message))
+      failed.append(cifar10_app.error_gist(e))
 
   thread = threading.Thread(target=run, daemon=True)
   thread.start()

@@ -374,17 +374,6 @@ def _score(saver, top_k_op, summary_op, global_step, local_init_op,
   return step, true_count, summary_str, confusion
 
 
-def _reason(error):
-  """The line of a TensorFlow error message that says what went wrong."""
-  lines = [l.strip() for l in error.message.split('\n')]
-  for line in lines:
-    # Skip the headers ("Graph execution error:") and where the op was built.
-    if line and not line.endswith(':') and not line.startswith(
-        ('Detected at node', 'Node:', 'File ', '[[')):
-      return line
-  return lines[0]
-
-
 def _evaluation_error(checkpoint_path, error):
   """Turns a failed evaluation into a short message naming the checkpoint.
 
@@ -399,7 +388,7 @@ def _evaluation_error(checkpoint_path, error):
   if (isinstance(error, tf.errors.NotFoundError) and
       not os.path.exists(checkpoint_path + '.index')):
     return None
-  reason = _reason(error)
+  reason = cifar10_app.error_gist(error)
   if 'Nan' in reason or 'Infinity' in reason:
     reason += ('; the model diverged before this checkpoint: evaluate an '
                'earlier one')

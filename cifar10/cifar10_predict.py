@@ -110,7 +110,8 @@ class _Decoder(object):
     try:
       return self._sess.run(self._image, {self._contents: contents})
     except tf.errors.InvalidArgumentError as e:
-      raise ValueError('not a decodable image (%s)' % cifar10_eval._reason(e))  # pylint: disable=protected-access
+      raise ValueError('not a decodable image (%s)' %
+                       cifar10_app.error_gist(e))
 
   def close(self):
     self._sess.close()

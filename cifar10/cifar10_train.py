@@ -487,7 +487,7 @@ def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
       then = 'Put the data back in place and run again.'
     return cifar10_input.DataError(
         'Reading the training data failed after step %d: %s. %s' % (
-            step, message.split('\n')[0].strip(), then))
+            step, cifar10_app.error_gist(error).rstrip('.'), then))
   if isinstance(error, _WRITE_ERRORS):
     # The message names the file; an error naming no file there is not ours.
     lines = [l.strip() for l in message.split('\n') if train_dir in l]
