@@ -210,8 +210,7 @@ class _SynchronousEventFile(object):
       return write(*args)
     except (tf.errors.OpError, OSError) as e:
       self._failed = True
-      raise EventFileError(self._flag, self._logdir, str(
-          getattr(e, 'message', e)).split('\n')[0])
+      raise EventFileError(self._flag, self._logdir, error_gist(e))
 
   def get_logdir(self):
     return self._logdir

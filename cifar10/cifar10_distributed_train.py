@@ -74,6 +74,7 @@ if __package__:
   from cifar10 import cifar10_app
   from cifar10 import cifar10_cluster_spec as cluster_spec
   from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_hooks
   from cifar10 import cifar10_top_layers
   from cifar10 import cifar10_train
 else:
@@ -81,6 +82,7 @@ else:
   import cifar10_app
   import cifar10_cluster_spec as cluster_spec
   import cifar10_dirs
+  import cifar10_hooks
   import cifar10_top_layers
   import cifar10_train
 import numpy as np
@@ -416,7 +418,7 @@ class JobStopHook(tf.train.SessionRunHook):
         os._exit(1)  # pylint: disable=protected-access
 
 
-class DistributedLoggerHook(cifar10_train.LoggerHook):
+class DistributedLoggerHook(cifar10_hooks.LoggerHook):
   """The trainers' log line with the true global step; the chief adds the job's
   rate.
 
@@ -571,7 +573,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
   Raises:
     TaskLostError: another task stopped answering.
     cifar10_input.DataError: if a data file is missing or malformed.
-    cifar10_train.DivergedError, cifar10_train.TrainDirError: as the other
+    cifar10_train.DivergedError, cifar10_hooks.TrainDirError: as the other
       trainers.
   """
   num_ps, num_workers = len(cluster['ps']), len(cluster['worker'])

@@ -197,7 +197,7 @@ def _checked_labels(labels, keys):
   check_data_files checks the labels at the start; a file overwritten
   while a script runs fails here, in the reader thread, naming the record,
   rather than later in the model's ops (training would end without a
-  checkpoint, see cifar10_train.InputWatchHook; the evaluation's confusion
+  checkpoint, see cifar10_hooks.InputWatchHook; the evaluation's confusion
   matrix would not add up).
 
   Args:

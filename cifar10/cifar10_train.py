@@ -44,11 +44,8 @@ from __future__ import print_function
 
 import collections
 import os
-import signal
 import sys
-import threading
 from datetime import datetime
-import time
 
 # As a package (python -m, the console script) or in the tutorial's flat
 # layout (python cifar10_train.py, or a script beside it that imports it).
@@ -59,6 +56,7 @@ if __package__:
   from cifar10 import cifar10_app
   from cifar10 import cifar10_checkpoint
   from cifar10 import cifar10_dirs
+  from cifar10 import cifar10_hooks
   from cifar10 import cifar10_input
   from cifar10 import cifar10_precision
   from cifar10 import cifar10_top_layers
@@ -67,6 +65,7 @@ else:
   import cifar10_app
   import cifar10_checkpoint
   import cifar10_dirs
+  import cifar10_hooks
   import cifar10_input
   import cifar10_precision
   import cifar10_top_layers
@@ -102,141 +101,8 @@ tf.app.flags.DEFINE_float('min_fraction_of_examples_in_queue',
                           lower_bound=0.0, upper_bound=1.0)
 
 
-# Checkpoints of one run kept in --train_dir, as tf.train.Saver's default.
-MAX_TO_KEEP = 5
-
-
 class DivergedError(cifar10_dirs.UserError, RuntimeError):
   """The loss became NaN; training stopped before saving the bad weights."""
-
-
-class TrainDirError(cifar10_dirs.UserError, RuntimeError):
-  """--train_dir cannot be written: read-only, full, or not a directory."""
-
-
-class LoggerHook(tf.train.SessionRunHook):
-  """Logs loss and runtime every `log_frequency` steps, in LOG_FORMAT."""
-
-  def __init__(self, loss, log_frequency, examples_per_step, num_towers=1):
-    """Creates the hook.
-
-    Args:
-      loss: scalar loss Tensor to print.
-      log_frequency: int, print every this many steps.
-      examples_per_step: images one step trains on (batch_size * towers).
-      num_towers: model replicas per step; sec/batch is per tower's batch.
-    """
-    self._loss = loss
-    self._log_frequency = log_frequency
-    self._examples_per_step = examples_per_step
-    self._num_towers = num_towers
-
-  def after_create_session(self, session, coord):
-    # Count from the restored global step, so a resumed run logs true steps.
-    self._step = session.run(tf.train.get_global_step()) - 1
-    self._last_step = self._step
-    self._start_time = time.time()
-
-  @property
-  def step(self):
-    """The global step of the current (or last) run."""
-    return self._step
-
-  def before_run(self, run_context):
-    self._step += 1
-    return tf.train.SessionRunArgs(self._loss)  # Asks for loss value.
-
-  def after_run(self, run_context, run_values):
-    if self._step % self._log_frequency == 0:
-      current_time = time.time()
-      duration = current_time - self._start_time
-      steps = self._step - self._last_step
-      self._start_time = current_time
-      self._last_step = self._step
-
-      loss_value = run_values.results
-      examples_per_sec = steps * self._examples_per_step / duration
-      sec_per_batch = float(duration / steps / self._num_towers)
-
-      print(cifar10.LOG_FORMAT % (datetime.now(), self._step, loss_value,
-                                  examples_per_sec, sec_per_batch))
-      sys.stdout.flush()
-
-
-class StopOnSignalHook(tf.train.SessionRunHook):
-  """Turns SIGINT and SIGTERM into a clean stop after the current step.
-
-  The session then closes normally: the checkpoint hook writes a final
-  checkpoint and the queue threads are stopped, instead of the process dying
-  mid-step. A second signal interrupts at once.
-  """
-
-  SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-  def __init__(self):
-    self.received = None
-    self._previous = {}
-
-  def install(self):
-    """Installs the handlers (only the main thread may)."""
-    if threading.current_thread() is threading.main_thread():
-      self._previous = {s: signal.signal(s, self._handle)
-                        for s in self.SIGNALS}
-
-  def uninstall(self):
-    for signum, handler in self._previous.items():
-      signal.signal(signum, handler)
-    self._previous = {}
-
-  def _handle(self, signum, frame):  # pylint: disable=unused-argument
-    self.received = signal.Signals(signum).name
-    self.uninstall()  # A second signal takes the default action.
-
-  def after_run(self, run_context, run_values):
-    if self.received:
-      run_context.request_stop()
-
-
-class InputWatchHook(tf.train.SessionRunHook):
-  """Saves a checkpoint when the input threads fail, then stops training.
-
-  A data file deleted, truncated or unreadable while training runs fails a
-  reader thread. TensorFlow then ends the session with that error at the
-  next step, without running any hook's end(): the steps since the last
-  checkpoint (up to ten minutes' worth by default) would be lost. The
-  shuffle queue still holds thousands of examples, so the step in progress
-  completes; after it this hook saves (on the chief) and asks to stop.
-  """
-
-  def __init__(self, save_hook=None):
-    """Creates the hook.
-
-    Args:
-      save_hook: the chief's SaveHook, or None on a task that does not save.
-    """
-    self._save_hook = save_hook
-    self._coord = None
-    self.saved = False
-
-  def after_create_session(self, session, coord):
-    self._coord = coord
-
-  def error(self):
-    """The error an input thread stopped the session with, or None."""
-    if self._coord is None:
-      return None
-    try:
-      self._coord.raise_requested_exception()
-    except Exception as e:  # pylint: disable=broad-except
-      return e
-    return None
-
-  def after_run(self, run_context, run_values):
-    if self._coord.should_stop() and self.error() is not None:
-      if self._save_hook is not None and not self.saved:
-        self.saved = True
-        self._save_hook.save_now(run_context.session)
-      run_context.request_stop()
 
 
 def session_config(log_device_placement, allow_soft_placement=False,
@@ -264,137 +130,6 @@ def session_config(log_device_placement, allow_soft_placement=False,
 # What run_training() returns.
 TrainingEnd = collections.namedtuple('TrainingEnd',
                                      ['signal', 'checkpoint_step'])
-
-
-class SaveHook(tf.train.SessionRunHook):
-  """Saves checkpoints, keeps the newest few, and flushes the event file.
-
-  TensorFlow's CheckpointSaverHook would, at start, save the restored step
-  again over the checkpoint it was restored from, and its saver deletes old
-  checkpoints by glob patterns (so in a --train_dir named like `exp[1]` it
-  could delete another directory's files). This hook never writes over an
-  existing checkpoint, deletes only checkpoints this run saved, by their
-  exact file names, and keeps the index naming them relative to train_dir.
-
-  It also flushes the event file after every step, so that a full or
-  read-only --train_dir stops training at the first write that fails,
-  summaries included (they are otherwise written by a background thread
-  whose errors surface minutes later).
-  """
-
-  def __init__(self, train_dir, saver, writer, save_steps=None,
-               save_secs=None, max_to_keep=MAX_TO_KEEP):
-    """Creates the hook.
-
-    Args:
-      train_dir: str, where checkpoints go (as 'model.ckpt-<step>').
-      saver: tf.train.Saver over every variable.
-      writer: the tf.summary.FileWriter of train_dir.
-      save_steps: save every this many global steps, or
-      save_secs: every this many seconds.
-      max_to_keep: int, checkpoints of this run to keep.
-    """
-    self._train_dir = train_dir
-    self._saver = saver
-    self._writer = writer
-    self._timer = tf.train.SecondOrStepTimer(every_secs=save_secs,
-                                             every_steps=save_steps)
-    self._max_to_keep = max_to_keep
-    self._saved = []
-    # The global step of the newest checkpoint written (or found in place):
-    # what the messages report. Other workers may have moved the global step
-    # on since this worker's last step.
-    self.saved_step = None
-
-  def begin(self):
-    self._global_step = tf.train.get_global_step()
-
-  def after_create_session(self, session, coord):
-    stat = os.stat(self._train_dir)  # Made by the caller's DirLock.
-    self._identity = (stat.st_dev, stat.st_ino)
-    # As TensorFlow's hook: the graph for TensorBoard, then a checkpoint of
-    # the starting step unless one exists (the one restored from).
-    graph = tf.get_default_graph()
-    tf.train.write_graph(graph.as_graph_def(add_shapes=True),
-                         self._train_dir, 'graph.pbtxt')
-    self._writer.add_graph(graph)
-    self._writer.add_meta_graph(tf.train.export_meta_graph(
-        graph_def=graph.as_graph_def(add_shapes=True),
-        saver_def=self._saver.saver_def))
-    step = session.run(self._global_step)
-    self._save(session, step)
-    self._timer.update_last_triggered_step(step)
-
-  def before_run(self, run_context):
-    return tf.train.SessionRunArgs(self._global_step)
-
-  def after_run(self, run_context, run_values):
-    if self._timer.should_trigger_for_step(run_values.results + 1):
-      step = run_context.session.run(self._global_step)
-      if self._timer.should_trigger_for_step(step):
-        self._timer.update_last_triggered_step(step)
-        self._save(run_context.session, step)
-    self._writer.flush()
-
-  def end(self, session):
-    self.save_now(session)
-    self._writer.flush()
-
-  def save_now(self, session):
-    """Saves the current global step, unless it was just saved."""
-    step = session.run(self._global_step)
-    if step != self._timer.last_triggered_step():
-      self._timer.update_last_triggered_step(step)
-      self._save(session, step)
-
-  def _save(self, session, step):
-    path = os.path.join(self._train_dir, 'model.ckpt-%d' % step)
-    self.saved_step = step
-    if any(c.path == path for c in cifar10_checkpoint.list_checkpoints(
-        self._train_dir)):
-      return  # Restored from it: it is kept as it is.
-    gone = self._gone()
-    if not gone:
-      try:
-        self._saver.save(session, path, write_state=False)
-      except Exception:
-        cifar10_checkpoint.discard_failed_save(path)
-        if not self._gone():
-          raise
-      # TensorFlow's save recreates a directory deleted under it.
-      gone = self._gone()
-    if gone:
-      # Deleted while training ran, perhaps by mistake: the weights in
-      # memory are the only copy of the work, so they are saved (again, if
-      # the directory went during the save) in a new directory of that name
-      # before training stops.
-      cifar10_checkpoint.discard_failed_save(path)
-      os.makedirs(self._train_dir, exist_ok=True)
-      self._saver.save(session, path, write_state=False)
-      self._saved = []
-    self._writer.add_session_log(
-        tf.SessionLog(status=tf.SessionLog.CHECKPOINT, checkpoint_path=path),
-        step)
-    tf.logging.info('Saved checkpoint %s (global step %d).', path, step)
-    self._saved.append(path)
-    for old in self._saved[:-self._max_to_keep]:
-      cifar10_checkpoint.delete(old)
-    self._saved = self._saved[-self._max_to_keep:]
-    cifar10_checkpoint.write_index(self._train_dir, path, self._saved[:-1])
-    if gone:
-      raise TrainDirError(
-          '--train_dir=%s was deleted while training ran: saved the '
-          'checkpoint at global step %d in a new directory of that name and '
-          'stopped (its earlier checkpoints and event files are gone). Run '
-          'again to resume from it.' % (self._train_dir, step))
-
-  def _gone(self):
-    """Whether train_dir is no longer the directory training started in."""
-    try:
-      stat = os.stat(self._train_dir)
-    except OSError:
-      return True
-    return (stat.st_dev, stat.st_ino) != self._identity
 
 
 class FinishedError(Exception):
@@ -470,11 +205,12 @@ def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
 
   Returns:
     cifar10_input.DataError if the input threads failed (a data file
-    deleted or damaged while training ran), TrainDirError if the error names
-    a file of train_dir that could not be written, else None.
+    deleted or damaged while training ran), cifar10_hooks.TrainDirError if
+    the error names a file of train_dir that could not be written, else
+    None.
   """
-  if isinstance(error, cifar10_dirs.UserError):
-    return None  # Already one line.
+  if isinstance(error, cifar10_hooks.TrainDirError):
+    return None  # The save hook's own: already the whole story.
   message = str(getattr(error, 'message', error))
   if input_watch.error() is error:
     if input_watch.saved:
@@ -492,7 +228,7 @@ def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
     # The message names the file; an error naming no file there is not ours.
     lines = [l.strip() for l in message.split('\n') if train_dir in l]
     if lines:
-      return TrainDirError(
+      return cifar10_hooks.TrainDirError(
           'Cannot write to --train_dir=%s: %s. Free space or choose a '
           'writable directory; %s' % (train_dir, lines[0],
                                       _kept_checkpoint(train_dir)))
@@ -555,14 +291,15 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
     FinishedError: if the checkpoint is already at max_steps.
     cifar10_checkpoint.CheckpointError: if no checkpoint there can be used.
     DivergedError: if the loss becomes NaN.
-    TrainDirError: if train_dir cannot be written.
+    cifar10_hooks.TrainDirError: if train_dir cannot be written.
     cifar10_input.DataError: if reading the data fails while training runs
       (after saving a checkpoint on the chief).
   """
   checkpoint = cifar10_checkpoint.recover(train_dir) if is_chief else None
   _check_not_finished(checkpoint, max_steps, train_dir)
   if logger is None:
-    logger = LoggerHook(loss, log_frequency, examples_per_step, num_towers)
+    logger = cifar10_hooks.LoggerHook(loss, log_frequency, examples_per_step,
+                                      num_towers)
   saver = tf.train.Saver(sharded=sharded_saver, allow_empty=True,
                          max_to_keep=None)
   scaffold = tf.train.Scaffold(
@@ -571,11 +308,11 @@ def run_training(train_op, loss, train_dir, max_steps, log_frequency,
       if is_chief else None)
   writer = cifar10_app.event_writer(train_dir, flag='train_dir') if (
       is_chief) else None
-  save_hook = SaveHook(train_dir, saver, writer,
+  save_hook = cifar10_hooks.SaveHook(train_dir, saver, writer,
                        save_steps=save_checkpoint_steps,
                        save_secs=None if save_checkpoint_steps else 600)
-  stopper = StopOnSignalHook()
-  input_watch = InputWatchHook(save_hook if is_chief else None)
+  stopper = cifar10_hooks.StopOnSignalHook()
+  input_watch = cifar10_hooks.InputWatchHook(save_hook if is_chief else None)
   stopper.install()
   try:
     all_hooks = [tf.train.StopAtStepHook(last_step=max_steps), logger,

@@ -727,6 +727,13 @@ def test_full_train_dir_is_named_and_the_saved_checkpoints_still_load(
                     name, os.listdir(train_dir))
 
 
+def _failed_with_one_line(proc):
+  """The error line of a finished script that must have failed, untraced."""
+  assert proc.returncode == 1, proc.stderr[-3000:]
+  assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+  return proc.stderr.rstrip().splitlines()[-1]
+
+
 def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
                                                        tmp_path):
   # graph.pbtxt (~3 MB) fills a 1 MB disk before the first step; closing the
@@ -739,9 +746,7 @@ def test_a_train_dir_too_small_for_the_graph_is_one_line(synthetic_data_dir,
     proc = run_module('cifar10_train', '--data_dir=' + synthetic_data_dir,
                       '--train_dir=' + train_dir, '--max_steps=5',
                       '--batch_size=%d' % BATCH, check=False)
-  assert proc.returncode == 1
-  assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
-  error = proc.stderr.rstrip().splitlines()[-1]
+  error = _failed_with_one_line(proc)
   assert error.startswith(
       'cifar10_train: error: Cannot write to --train_dir=%s: %s/graph.pbtxt'
       % (train_dir, train_dir)), error
@@ -768,9 +773,7 @@ def test_a_full_eval_dir_is_one_line(interrupted, synthetic_data_dir,
         '--checkpoint_dir=' + interrupted['cifar10_train']['train_dir'],
         '--eval_dir=' + eval_dir, '--run_once', '--num_examples=%d' % BATCH,
         '--batch_size=%d' % BATCH, check=False)
-  assert proc.returncode == 1
-  assert 'Traceback' not in proc.stderr, proc.stderr[-3000:]
-  error = proc.stderr.rstrip().splitlines()[-1]
+  error = _failed_with_one_line(proc)
   assert error.startswith(
       'cifar10_eval: error: Cannot write to --eval_dir=%s: %s/events.out.'
       'tfevents.' % (eval_dir, eval_dir)), error
@@ -811,6 +814,8 @@ def test_a_summary_write_that_fails_stops_training_at_once(
     assert error.startswith(
         'cifar10_train: error: Cannot write to --train_dir=%s: ' % train_dir)
     assert 'events.out.tfevents' in error and 'No space left' in error, error
+    assert error.endswith(('is kept: run again to resume from it.',
+                           'no checkpoint had been saved there.')), error
     # It stopped at the summary step that failed, not minutes later (the
     # line of a step is printed before the hooks that write its events).
     assert 99 <= max(run.steps()) <= 100, run.describe()
