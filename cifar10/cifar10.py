@@ -322,8 +322,8 @@ def inference(images, mixed_precision=None, top_layers=None):
                                          stddev=5e-2,
                                          wd=0.0,
                                          dtype=var_dtype)
-    conv = tf.nn.conv2d(images, tf.cast(kernel, dtype), [1, 1, 1, 1],
-                        padding='SAME')
+    conv = cifar10_precision.conv2d(images, tf.cast(kernel, dtype),
+                                    [1, 1, 1, 1], padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.0),
                               var_dtype)
     pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
@@ -343,8 +343,8 @@ def inference(images, mixed_precision=None, top_layers=None):
                                          stddev=5e-2,
                                          wd=0.0,
                                          dtype=var_dtype)
-    conv = tf.nn.conv2d(norm1, tf.cast(kernel, dtype), [1, 1, 1, 1],
-                        padding='SAME')
+    conv = cifar10_precision.conv2d(norm1, tf.cast(kernel, dtype),
+                                    [1, 1, 1, 1], padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.1),
                               var_dtype)
     pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
