@@ -126,6 +126,10 @@ DATA_URL = cifar10_download.DATA_URL
 # The line both trainers print every --log_frequency steps.
 LOG_FORMAT = ('%s: step %d, loss = %.2f (%.1f examples/sec; %.3f '
               'sec/batch)')
+# Those lines read back (cifar10_benchmark): group 1 is the step, group 2
+# the examples/sec.
+LOG_RATE = (r'^\S+ \S+: step (\d+), loss = [-+.\w]+ \(([\d.]+) '
+            r'examples/sec; [\d.]+ sec/batch\)$')
 
 
 def flag_or(value, name):

@@ -128,50 +128,6 @@ tf.app.flags.DEFINE_string('output_json', '', """Write the figures here.""",
 
 SYNTHETIC_RECORDS_PER_FILE = 2000
 # ----------------------------------------------------------------------------
-# FLOPs from the layer shapes.
-
-Layer = collections.namedtuple('Layer', ['name', 'macs', 'input_macs'])
-
-
-def model_layers(image_size=cifar10_input.IMAGE_SIZE, depth=3, conv_depth=64,
-                 kernel=5, local3=384, local4=192,
-                 num_classes=cifar10_input.NUM_CLASSES):
-  """Multiply-adds per image of the conv and matmul layers of inference().
-
-  conv1 and conv2 are 5x5 SAME convolutions, each followed by a 3x3 stride-2
-  SAME pooling; then local3, local4, softmax_linear. LRN, pooling, bias and
-  ReLU are not counted.
-
-  Returns:
-    list of Layer(name, macs, input_macs): forward multiply-adds, and those of
-    the gradient with respect to the input (none for conv1: images need no
-    gradient).
-  """
-  layers, size, channels = [], image_size, depth
-  for name in ('conv1', 'conv2'):
-    macs = size * size * conv_depth * kernel * kernel * channels
-    layers.append(Layer(name, macs, macs if layers else 0))
-    channels, size = conv_depth, int(math.ceil(size / 2.0))
-  dim = size * size * channels
-  for name, units in (('local3', local3), ('local4', local4),
-                      ('softmax_linear', num_classes)):
-    layers.append(Layer(name, dim * units, dim * units))
-    dim = units
-  return layers
-
-
-def model_flops(**kwargs):
-  """FLOPs per image: dict of 'forward_macs', 'forward', 'backward', 'train'
-  (forward + backward: weight and input gradients) and 'layers'."""
-  layers = model_layers(**kwargs)
-  forward = sum(l.macs for l in layers)
-  backward = sum(l.macs + l.input_macs for l in layers)
-  return {'forward_macs': forward, 'forward': 2 * forward,
-          'backward': 2 * backward, 'train': 2 * (forward + backward),
-          'layers': collections.OrderedDict((l.name, l.macs) for l in layers)}
-
-
-# ----------------------------------------------------------------------------
 # The graphs, each in its own tf.Graph.
 
 
@@ -411,33 +367,26 @@ def measure_towers(num_gpus, batch_size, data_dir, config):
   with cifar10_timing.Sessions(config) as sessions:
     sess = sessions.open(graph)
     result = _time({'step': (lambda: sess.run(train_op),
-                                        batch_size * num_gpus)},
-                              steps=max(2, FLAGS.steps // num_gpus))['step']
+                             batch_size * num_gpus)},
+                   steps=max(2, FLAGS.steps // num_gpus))['step']
   result['gpus_found'] = len(tf.config.list_physical_devices('GPU'))
   return result
 
 
-def _child_env():
+def _run_child(cmd, timeout):
+  """Runs cmd with this package importable: (stdout, None) or (None, why it
+  failed)."""
   env = dict(os.environ)
   root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
   env['PYTHONPATH'] = root + os.pathsep + env.get('PYTHONPATH', '')
-  return env
-
-
-def _run_child(cmd, timeout):
-  """Returns (stdout, None) or (None, why it failed)."""
   try:
-    proc = subprocess.run(cmd, env=_child_env(), capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
   except subprocess.TimeoutExpired:
     return None, 'timed out after %d s' % timeout
   if proc.returncode:
     return None, 'exited %d: %s' % (proc.returncode, proc.stderr[-1500:])
   return proc.stdout, None
-
-
-TRAINER_LINE = re.compile(r'step (\d+), loss = [-+.\w]+ \(([\d.]+) '
-                          r'examples/sec; [\d.]+ sec/batch\)')
 
 
 def _trainer_child(data_dir, batch_size, mixed_precision):
@@ -461,7 +410,8 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
   other = meter.read()['other_cores'] or 0.0
   if error:
     return [], other, 'cifar10_train ' + error
-  rates = [float(r) for _, r in TRAINER_LINE.findall(stdout)[1:]]
+  lines = re.findall(cifar10.LOG_RATE, stdout, re.M)
+  rates = [float(rate) for _, rate in lines[1:]]
   return rates, other, None if rates else 'no log lines: ' + stdout[-1500:]
 
 
@@ -575,11 +525,9 @@ def run_benchmark(phases, data_dir, batch_size):
   if 'matmul' in phases:
     log('matmul rate again')
     again = measure_matmul(config)
-    if again['gflops'] > r['matmul']['gflops']:
-      again['trials'] = r['matmul']['trials'] + again['trials']
-      r['matmul'] = again
-    else:
-      r['matmul']['trials'] += again['trials']
+    trials = r['matmul']['trials'] + again['trials']
+    r['matmul'] = max(r['matmul'], again, key=lambda m: m['gflops'])
+    r['matmul']['trials'] = trials
   return r
 
 
@@ -597,14 +545,6 @@ def _prepare_data(data_dir):
         else SYNTHETIC_RECORDS_PER_FILE, seed=0)
     return temp, True, temp
   return data_dir, cifar10_input.is_synthetic(batches_dir), None
-
-
-def _cpu_model():
-  try:
-    with open('/proc/cpuinfo') as f:
-      return re.search(r'model name\s*:\s*(.*)', f.read()).group(1).strip()
-  except (IOError, OSError, AttributeError):
-    return os.uname().machine
 
 
 def main(argv=None):  # pylint: disable=unused-argument
@@ -629,11 +569,11 @@ def main(argv=None):  # pylint: disable=unused-argument
   finally:
     if temp:
       shutil.rmtree(temp, ignore_errors=True)
-  flops = model_flops()
+  flops = report_lib.model_flops()
   report = collections.OrderedDict([
       ('synthetic_data', synthetic), ('data_dir', data_dir),
       ('date', time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())),
-      ('command', ' '.join(sys.argv)), ('cpu', _cpu_model()),
+      ('command', ' '.join(sys.argv)), ('cpu', cifar10_timing.cpu_model()),
       ('cpu_computes_bfloat16', cifar10_precision.cpu_computes_bfloat16()),
       ('cpu_count', os.cpu_count()), ('tensorflow', tf.__version__),
       ('batch_size', FLAGS.batch_size), ('num_threads', FLAGS.num_threads),

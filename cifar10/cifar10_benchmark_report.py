@@ -15,6 +15,7 @@
 
 """cifar10_benchmark's figures: the headline numbers, targets and table.
 
+model_flops() counts the model's FLOPs per image from its layer shapes;
 summarize() turns the phases' results into the figures docs/benchmark.md
 documents (the JSON 'summary'), each target with its value and whether it is
 met; format_table() prints them, one line per figure.
@@ -24,6 +25,7 @@ from __future__ import division
 from __future__ import print_function
 
 import collections
+import math
 
 from cifar10 import cifar10_input
 from cifar10 import cifar10_timing
@@ -48,6 +50,49 @@ SYNTHETIC_BANNER = (
     '!' * 78 + '\n!!! SYNTHETIC DATA: no CIFAR-10 files in --data_dir; this '
     'run reads a\n!!! generated set (%s). Speeds do not depend on the\n'
     '!!! pixels; nothing else measured on it means anything.\n' + '!' * 78)
+
+
+# The model's FLOPs from its layer shapes: what the compute-only step is
+# measured against the matmul rate with.
+Layer = collections.namedtuple('Layer', ['name', 'macs', 'input_macs'])
+
+
+def model_layers(image_size=cifar10_input.IMAGE_SIZE, depth=3, conv_depth=64,
+                 kernel=5, local3=384, local4=192,
+                 num_classes=cifar10_input.NUM_CLASSES):
+  """Multiply-adds per image of the conv and matmul layers of inference().
+
+  conv1 and conv2 are 5x5 SAME convolutions, each followed by a 3x3 stride-2
+  SAME pooling; then local3, local4, softmax_linear. LRN, pooling, bias and
+  ReLU are not counted.
+
+  Returns:
+    list of Layer(name, macs, input_macs): forward multiply-adds, and those of
+    the gradient with respect to the input (none for conv1: images need no
+    gradient).
+  """
+  layers, size, channels = [], image_size, depth
+  for name in ('conv1', 'conv2'):
+    macs = size * size * conv_depth * kernel * kernel * channels
+    layers.append(Layer(name, macs, macs if layers else 0))
+    channels, size = conv_depth, int(math.ceil(size / 2.0))
+  dim = size * size * channels
+  for name, units in (('local3', local3), ('local4', local4),
+                      ('softmax_linear', num_classes)):
+    layers.append(Layer(name, dim * units, dim * units))
+    dim = units
+  return layers
+
+
+def model_flops(**kwargs):
+  """FLOPs per image: dict of 'forward_macs', 'forward', 'backward', 'train'
+  (forward + backward: weight and input gradients) and 'layers'."""
+  layers = model_layers(**kwargs)
+  forward = sum(l.macs for l in layers)
+  backward = sum(l.macs + l.input_macs for l in layers)
+  return {'forward_macs': forward, 'forward': 2 * forward,
+          'backward': 2 * backward, 'train': 2 * (forward + backward),
+          'layers': collections.OrderedDict((l.name, l.macs) for l in layers)}
 
 
 def _ratio(a, b):

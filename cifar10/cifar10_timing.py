@@ -26,6 +26,7 @@ from __future__ import print_function
 
 import collections
 import os
+import re
 import resource
 import time
 
@@ -70,6 +71,15 @@ class CpuMeter(object):
     if busy is not None and self._start[2] is not None:
       other = max(0.0, (busy - self._start[2] - own) / wall)
     return {'wall_s': wall, 'own_cores': own / wall, 'other_cores': other}
+
+
+def cpu_model():
+  """The CPU's model name from /proc/cpuinfo, else the machine type."""
+  try:
+    with open('/proc/cpuinfo') as f:
+      return re.search(r'model name\s*:\s*(.*)', f.read()).group(1).strip()
+  except (IOError, OSError, AttributeError):
+    return os.uname().machine
 
 
 def peak_rss_mib():

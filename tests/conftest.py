@@ -134,9 +134,16 @@ def synthetic_data_dir(tmp_path_factory):
   return data_dir
 
 
+# The shared trained directory's batch: half the tutorial's 128 halves the
+# time the other test worker may wait for it, and 300 such steps still reach
+# about 0.98 precision @ 1 on the synthetic set.
+TRAINED_DIR_BATCH = 64
+
+
 def _train_300_steps(train_dir, data_dir):
   proc = run_module('cifar10_train', '--data_dir=' + data_dir,
                     '--train_dir=' + train_dir, '--max_steps=300',
+                    '--batch_size=%d' % TRAINED_DIR_BATCH,
                     '--log_frequency=50', timeout=600)
   return {'train_dir': train_dir, 'data_dir': data_dir,
           'stdout': proc.stdout, 'stderr': proc.stderr}
@@ -144,7 +151,8 @@ def _train_300_steps(train_dir, data_dir):
 
 @pytest.fixture(scope='session')
 def trained_dir(tmp_path_factory, synthetic_data_dir):
-  """A --train_dir after 300 steps of cifar10_train on the synthetic set.
+  """A --train_dir after 300 steps of cifar10_train on the synthetic set
+  (batch TRAINED_DIR_BATCH).
 
   Tests only read it (they copy it to train on). Under pytest-xdist the
   workers share one: the first to ask trains it, holding a lock on a file in

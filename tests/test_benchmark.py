@@ -46,7 +46,7 @@ FORWARD_MACS = {
 
 
 def test_model_flops_from_layer_shapes():
-  flops = cifar10_benchmark.model_flops()
+  flops = cifar10_benchmark_report.model_flops()
   assert dict(flops['layers']) == FORWARD_MACS
   assert flops['forward_macs'] == 18470784  # SPEC: about 18.5M.
   assert flops['forward'] == 36941568
@@ -59,12 +59,12 @@ def test_model_flops_from_layer_shapes():
 
 def test_model_flops_follow_the_shapes():
   # Another image size changes every layer after the convolutions' inputs.
-  flops = cifar10_benchmark.model_flops(image_size=32)
+  flops = cifar10_benchmark_report.model_flops(image_size=32)
   assert flops['layers']['conv1'] == 32 * 32 * 64 * 75
   assert flops['layers']['conv2'] == 16 * 16 * 64 * 1600
   assert flops['layers']['local3'] == 8 * 8 * 64 * 384
   # Odd sizes round up under SAME pooling: 25 -> 13 -> 7.
-  flops = cifar10_benchmark.model_flops(image_size=25)
+  flops = cifar10_benchmark_report.model_flops(image_size=25)
   assert flops['layers']['conv2'] == 13 * 13 * 64 * 1600
   assert flops['layers']['local3'] == 7 * 7 * 64 * 384
 

@@ -65,7 +65,7 @@ BATCH = 32
 SAVE_EVERY = 2  # --save_checkpoint_steps: kills often land mid-save.
 # The last run trains this many steps past the kills: long enough that the
 # evaluator beside it sees checkpoints rotated away.
-FINAL_STEPS = 100
+FINAL_STEPS = 40
 
 STEP_LINE = re.compile(r'^\S+ \S+: step (\d+), loss = ', re.M)
 PRECISION_LINE = re.compile(r': precision @ 1 = (\d\.\d{3})$', re.M)

@@ -185,7 +185,8 @@ def test_console_scripts_list_their_flags_in_help(script):
 
 
 def test_a_default_run_prints_what_the_tutorial_shows(trained_dir):
-  # The shared 300-step run: stdout is the tutorial's lines and nothing else.
+  # The shared 300-step run (default flags but --batch_size=64 and
+  # --log_frequency): stdout is the tutorial's lines and nothing else.
   lines = trained_dir['stdout'].splitlines()
   assert lines[0] == ('Filling queue with 20000 CIFAR images before starting '
                       'to train. This will take a few minutes.')

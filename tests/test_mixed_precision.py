@@ -232,7 +232,7 @@ def test_float16_keeps_float32_variables_and_takes_the_loss_scale_out():
     assert error < 0.1, (name, error)
 
 
-def _precision_after_training(mixed_precision, seed, steps, batch_size=64):
+def _precision_after_training(mixed_precision, seed, steps, batch_size=32):
   """Trains from seed's initial weights on 2,000 synthetic records and
   returns precision @ 1 on 1,000 others."""
   train_images, train_labels = _crops(2000, seed=100 + seed)

@@ -47,13 +47,14 @@ import urllib.request
 import pytest
 import tensorflow.compat.v1 as tf
 
-from conftest import VARIABLE_SHAPES, run_module, script_env
+from conftest import TRAINED_DIR_BATCH, VARIABLE_SHAPES, run_module
+from conftest import script_env
 
 LAYERS = ['conv1', 'conv2', 'local3', 'local4', 'softmax_linear']
 # The fixture trains 300 steps with the trainer's summaries every 100 steps.
 MAX_STEPS = 300
 SUMMARY_STEPS = [1, 101, 201]
-BATCH_SIZE = 128
+BATCH_SIZE = TRAINED_DIR_BATCH
 PRECISION_TAG = 'Precision @ 1'
 
 LOSS_SCALARS = ['total_loss', 'total_loss_raw', 'cross_entropy',
@@ -300,7 +301,7 @@ def test_train_summaries_at_every_summary_step(train_values):
 
 
 def test_train_learning_rate_is_constant_0_1(train_values):
-  # decay_steps = int(50000 / 128 * 350) = 136718 > 300.
+  # decay_steps = int(50000 / 64 * 350) = 273437 > 300.
   assert _scalars(train_values, 'learning_rate') == {
       step: pytest.approx(0.1, rel=1e-6) for step in SUMMARY_STEPS}
 
