@@ -556,6 +556,11 @@ def main(argv=None):  # pylint: disable=unused-argument
     phases = [p for p in PHASES if p in FLAGS.phases]
     _ints(FLAGS.batch_sizes, 'batch_sizes')
     _ints(FLAGS.tower_counts, 'tower_counts')
+    out = FLAGS.output_json  # Checked before minutes of measuring.
+    if out and (os.path.isdir(out) or not os.access(
+        os.path.dirname(os.path.abspath(out)), os.W_OK)):
+      raise ValueError('cannot write --output_json=%s: choose a file in a '
+                       'writable directory' % out)
   except ValueError as e:
     sys.exit('cifar10_benchmark: error: %s' % e)
   start = time.perf_counter()
@@ -586,8 +591,13 @@ def main(argv=None):  # pylint: disable=unused-argument
   print(report_lib.format_table(report))
   print('Total time %.0f s.' % report['wall_s'])
   if FLAGS.output_json:
-    with open(FLAGS.output_json, 'w') as f:
-      json.dump(report, f, indent=2)
+    try:
+      with open(FLAGS.output_json, 'w') as f:
+        json.dump(report, f, indent=2)
+    except OSError as e:
+      sys.exit('cifar10_benchmark: error: cannot write --output_json=%s: %s '
+               '(the table above has the figures)'
+               % (FLAGS.output_json, e.strerror or e))
     print('Wrote %s' % FLAGS.output_json)
 
 

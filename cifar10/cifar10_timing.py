@@ -18,7 +18,8 @@
 Windows of steps timed in turn, and how much CPU this process and the other
 processes took meanwhile (from getrusage and /proc/stat): a window where
 others took more than DISTURBED_CORES is marked, and can be waited for and
-timed again.
+timed again. Also what the report records of the machine: its CPU model and
+this process's peak memory.
 """
 from __future__ import absolute_import
 from __future__ import division

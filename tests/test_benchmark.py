@@ -226,3 +226,16 @@ def test_unknown_phase_is_rejected(tmp_path):
                     '--data_dir=' + str(tmp_path), check=False, timeout=120)
   assert proc.returncode != 0
   assert 'unknown phase bogus' in proc.stderr
+
+
+def test_unwritable_output_json_is_one_line_before_measuring(tmp_path):
+  target = str(tmp_path / 'missing' / 'bench.json')
+  proc = run_module('cifar10_benchmark', '--phases=matmul',
+                    '--output_json=' + target, '--data_dir=' + str(tmp_path),
+                    check=False, timeout=120)
+  assert proc.returncode == 1
+  assert 'Traceback' not in proc.stderr
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_benchmark: error: cannot write --output_json=%s: choose a '
+      'file in a writable directory' % target)
+  assert '[benchmark] matmul rate' not in proc.stdout  # Nothing measured.
