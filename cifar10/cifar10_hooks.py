@@ -179,6 +179,29 @@ class InputWatchHook(tf.train.SessionRunHook):
       run_context.request_stop()
 
 
+def _write_text(path, message):
+  """Writes `message` in protobuf text format to `path`, atomically.
+
+  What tf.train.write_graph writes, but formatted by the protobuf runtime's
+  own printer (str()): the same fields and values, map entries in another
+  order, in 0.1 s instead of 0.9 s for the training graph (a 2-core AMD
+  EPYC), where tf.train.write_graph's Python formatter was the largest part
+  of a trainer's start after importing TensorFlow.
+
+  Raises:
+    tf.errors.OpError: the write failed (a full or read-only disk).
+  """
+  temp = path + '.tmp%d' % os.getpid()
+  try:
+    with tf.io.gfile.GFile(temp, 'w') as f:
+      f.write(str(message))
+    tf.io.gfile.rename(temp, path, overwrite=True)
+  except tf.errors.OpError:
+    if tf.io.gfile.exists(temp):
+      tf.io.gfile.remove(temp)
+    raise
+
+
 class SaveHook(tf.train.SessionRunHook):
   """Saves checkpoints, keeps the newest few, and flushes the event file.
 
@@ -227,13 +250,11 @@ class SaveHook(tf.train.SessionRunHook):
     self._identity = (stat.st_dev, stat.st_ino)
     # As TensorFlow's hook: the graph for TensorBoard, then a checkpoint of
     # the starting step unless one exists (the one restored from).
-    graph = tf.get_default_graph()
-    tf.train.write_graph(graph.as_graph_def(add_shapes=True),
-                         self._train_dir, 'graph.pbtxt')
-    self._writer.add_graph(graph)
+    graph_def = tf.get_default_graph().as_graph_def(add_shapes=True)
+    _write_text(os.path.join(self._train_dir, 'graph.pbtxt'), graph_def)
+    self._writer.add_graph(None, graph_def=graph_def)
     self._writer.add_meta_graph(tf.train.export_meta_graph(
-        graph_def=graph.as_graph_def(add_shapes=True),
-        saver_def=self._saver.saver_def))
+        graph_def=graph_def, saver_def=self._saver.saver_def))
     step = session.run(self._global_step)
     self._save(session, step)
     self._timer.update_last_triggered_step(step)

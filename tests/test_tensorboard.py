@@ -47,6 +47,8 @@ import urllib.request
 import pytest
 import tensorflow.compat.v1 as tf
 
+from google.protobuf import text_format
+
 from conftest import TRAINED_DIR_BATCH, VARIABLE_SHAPES, run_module
 from conftest import script_env
 
@@ -273,6 +275,25 @@ def test_train_events_hold_the_graph(train_events):
                 'shuffle_batch'] + VARIABLE_HISTOGRAMS
                + ['%s/%s' % (layer, layer) for layer in LAYERS]):
     assert name in nodes, name
+
+
+def test_graph_pbtxt_is_the_graph_of_the_events_and_checkpoints(
+    trained_dir, train_events):
+  # graph.pbtxt, as TensorFlow's checkpoint hook writes it: the text format
+  # of the same GraphDef (with shapes) as the event file's and the .meta's.
+  train_dir = trained_dir['train_dir']
+  with open(os.path.join(train_dir, 'graph.pbtxt')) as f:
+    text = tf.GraphDef()
+    text_format.Parse(f.read(), text)
+  graphs = [e for e in train_events if e.HasField('graph_def')]
+  assert text == tf.GraphDef.FromString(graphs[-1].graph_def)
+  meta = tf.MetaGraphDef()
+  with open(tf.train.latest_checkpoint(train_dir) + '.meta', 'rb') as f:
+    meta.ParseFromString(f.read())
+  assert text.node == meta.graph_def.node
+  assert all(n.attr['_output_shapes'].list.shape for n in text.node
+             if n.name == 'global_step')
+  assert not [n for n in os.listdir(train_dir) if '.tmp' in n]
 
 
 def test_train_summary_tags(train_values):
