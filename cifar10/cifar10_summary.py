@@ -140,7 +140,8 @@ _HISTOGRAM_TABLES = 'cifar10_histogram_tables'
 
 
 def _histogram_tables():
-  """The bucket limits and the lookup table of bins, once per graph.
+  """The bucket limits, the lookup table of bins and the bins of each
+  bucket, once per graph.
 
   Returns:
     limits: float64 [L] constant, the bucket limits (L = 1551, fewer than
@@ -150,6 +151,10 @@ def _histogram_tables():
       arithmetic, is the value's bin: its bucket (how many limits are <= it)
       for a positive value, _HISTOGRAM_BINS - 1 - its bucket for a negative
       one, _HISTOGRAM_ZERO_BIN for zeros and subnormals.
+    bucket_bins: int32 [L, 3] constant, the three bins whose counts add up
+      to each bucket's: its positive bin, its mirrored negative bin, and the
+      zeros' bin for the bucket [0, 1e-12) (an always empty bin for the
+      others).
   """
   graph = tf.get_default_graph()
   tables = graph.get_collection(_HISTOGRAM_TABLES)
@@ -192,12 +197,22 @@ def _histogram_tables():
   table = (bin_at_0 << _HISTOGRAM_BIN_SHIFT) + (
       (1 << _HISTOGRAM_BIN_SHIFT) - change) - (
           cells.astype(np.int64) << _HISTOGRAM_CELL_SHIFT)
+  # The limits are symmetric about 0.0, the middle one; zeros are counted
+  # in the bucket after it, [0, 1e-12). Bin _HISTOGRAM_BINS / 2 would be
+  # bucket _HISTOGRAM_BINS / 2 - 1 mirrored, past the last: always empty.
+  buckets = np.arange(limits.shape[0])
+  zeros = np.where(buckets == limits.shape[0] // 2 + 1, _HISTOGRAM_ZERO_BIN,
+                   _HISTOGRAM_BINS // 2)
+  bucket_bins = np.stack([buckets, _HISTOGRAM_BINS - 1 - buckets, zeros], 1)
   # Shared by every histogram of the graph, whatever scope asks first.
   with graph.name_scope(None), tf.control_dependencies(None), tf.device(
       '/cpu:0'), tf.name_scope('histogram_buckets'):
     tables = [tf.constant(limits, name='limits'),
               tf.constant((table % 2 ** 32).astype(np.uint32),
-                          name='bucket_table')]
+                          name='bucket_table'),
+              tf.constant(bucket_bins.astype(np.int32), name='bucket_bins'),
+              # Shared by the graph's reshapes into encode_proto's [1, n].
+              tf.constant([1, -1], name='one_row')]
   for table in tables:
     graph.add_to_collection(_HISTOGRAM_TABLES, table)
   return tables
@@ -234,8 +249,9 @@ def _histogram(tag, values):
     zeros: int32 scalar Tensor, the number of values that are zero or
       subnormal.
   """
-  limits, table = _histogram_tables()
+  limits, table, bucket_bins, one_row = _histogram_tables()
   with tf.name_scope('histogram_summary'):
+    # Few graph ops per histogram: a trainer builds 25 of them at its start.
     v = tf.reshape(tf.cast(values, tf.float32), [-1])
     bits = tf.bitcast(v, tf.uint32)
     # The cell is < 2**13: the same bits as an int32.
@@ -244,24 +260,18 @@ def _histogram(tag, values):
     # gather_nd looks up single values faster than gather (measured).
     bins = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + bits,
                                   _HISTOGRAM_BIN_SHIFT)
-    both = tf.math.bincount(tf.bitcast(bins, tf.int32),
-                            minlength=_HISTOGRAM_BINS,
-                            maxlength=_HISTOGRAM_BINS)
-    half = _HISTOGRAM_BINS // 2
-    folded = both[:half] + tf.reverse(both[half:], [0])
-    zeros = folded[_HISTOGRAM_ZERO_BIN]
-    # The limits are symmetric about 0.0, the middle one; zeros are counted
-    # in the bucket after it, [0, 1e-12).
-    num_buckets = int(limits.shape[0])
-    zero_bucket = num_buckets // 2 + 1
-    counts = tf.cast(tf.concat([
-        folded[:zero_bucket], folded[zero_bucket:zero_bucket + 1] + zeros,
-        folded[zero_bucket + 1:num_buckets]], axis=0), tf.float64)
+    # The bins are < _HISTOGRAM_BINS by construction: the raw op, without
+    # tf.math.bincount's checks of its input.
+    both = tf.raw_ops.DenseBincount(
+        input=tf.bitcast(bins, tf.int32), size=_HISTOGRAM_BINS,
+        weights=np.zeros([0], np.int32))
+    zeros = both[_HISTOGRAM_ZERO_BIN]
+    counts = tf.cast(tf.reduce_sum(tf.gather(both, bucket_bins), axis=1),
+                     tf.float64)
     # As TensorFlow writes them: each non-empty bucket, and each run of empty
-    # ones as its last bucket.
-    keep = tf.logical_or(counts > 0,
-                         tf.concat([counts[1:], [1.0]], axis=0) > 0)
-    kept_limits = tf.boolean_mask(limits, keep)
+    # ones as its last bucket (the last bucket is always written).
+    keep = tf.where(tf.concat([counts[:-1] + counts[1:], [1.0]], 0) > 0)
+    kept_limits = tf.gather_nd(limits, keep)
     v64 = tf.cast(v, tf.float64)
     # The float64 sum of float32 values cannot overflow: it is finite if and
     # only if every value is, and checking it spares a pass over the values.
@@ -274,16 +284,16 @@ def _histogram(tag, values):
               # One pass, with no tensor of squares: exactly twice l2_loss.
               ('sum_squares', 2.0 * tf.nn.l2_loss(v64)),
               ('bucket_limit', kept_limits),
-              ('bucket', tf.boolean_mask(counts, keep))]
+              ('bucket', tf.gather_nd(counts, keep))]
     histo = tf.io.encode_proto(
         sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
-        values=[tf.reshape(value, [1, -1]) for _, value in fields],
+        values=[tf.reshape(value, one_row) for _, value in fields],
         field_names=[name for name, _ in fields],
         message_type='tensorflow.HistogramProto')
     summary_value = tf.io.encode_proto(
-        sizes=[[1, 1]], values=[tf.constant([[tag]]), [histo]],
+        sizes=[[1, 1]], values=[[[tag]], [histo]],
         field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-    summary = tf.io.encode_proto(
+    summary = tf.reshape(tf.io.encode_proto(
         sizes=[[1]], values=[[summary_value]], field_names=['value'],
-        message_type='tensorflow.Summary')[0]
+        message_type='tensorflow.Summary'), [])
   return summary, zeros

@@ -124,7 +124,8 @@ def test_one_lookup_table_per_graph_and_tower_tags():
     consts = [op for op in g.get_operations() if op.type == 'Const'
               and op.name.startswith('histogram_buckets/')]
     assert sorted(op.name for op in consts) == [
-        'histogram_buckets/bucket_table', 'histogram_buckets/limits']
+        'histogram_buckets/bucket_bins', 'histogram_buckets/bucket_table',
+        'histogram_buckets/limits', 'histogram_buckets/one_row']
     serialized = tf.Session().run(tf.summary.merge_all())
   tags = [v.tag for v in summary_pb2.Summary.FromString(serialized).value]
   assert tags == ['conv1/conv1/activations', 'conv1/weights']
