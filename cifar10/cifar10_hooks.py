@@ -250,9 +250,10 @@ class SaveHook(tf.train.SessionRunHook):
     self._identity = (stat.st_dev, stat.st_ino)
     # As TensorFlow's hook: the graph for TensorBoard, then a checkpoint of
     # the starting step unless one exists (the one restored from).
-    graph_def = tf.get_default_graph().as_graph_def(add_shapes=True)
+    graph = tf.get_default_graph()
+    graph_def = graph.as_graph_def(add_shapes=True)
     _write_text(os.path.join(self._train_dir, 'graph.pbtxt'), graph_def)
-    self._writer.add_graph(None, graph_def=graph_def)
+    self._writer.add_graph(graph)
     self._writer.add_meta_graph(tf.train.export_meta_graph(
         graph_def=graph_def, saver_def=self._saver.saver_def))
     step = session.run(self._global_step)
