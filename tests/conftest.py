@@ -18,18 +18,23 @@ Everything runs offline on data the package generates in the CIFAR-10 binary
 format.
 """
 
+import atexit
 import contextlib
 import fcntl
 import http.server
 import json
+import locale
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 
 import pytest
 import tensorflow.compat.v1 as tf
+
+import zygote
 
 # The tests build TF1 graphs, as the scripts do: the one place they say so.
 tf.disable_v2_behavior()
@@ -68,14 +73,69 @@ def script_env():
   return env
 
 
+# CIFAR10_TEST_ZYGOTE=0 starts every script as a real `python -m` process.
+_USE_ZYGOTE = os.environ.get('CIFAR10_TEST_ZYGOTE', '1') != '0'
+_ZYGOTE = []
+
+
+def start_script(argv, stdout, stderr, cwd=None, env=None):
+  """Starts `python argv...` ('-m cifar10.x args' or '-c code args').
+
+  With the tests' own environment the script is forked from a process that
+  has imported TensorFlow already (tests/zygote.py); otherwise, or with
+  CIFAR10_TEST_ZYGOTE=0, it is a real subprocess.
+
+  Args:
+    argv: list, ['-m', module, args...] or ['-c', code, args...].
+    stdout, stderr: open files; stderr may be subprocess.STDOUT.
+    cwd: str, the working directory (the repository by default).
+    env: dict, the environment (script_env() by default).
+
+  Returns:
+    subprocess.Popen or zygote.ZygoteProcess.
+  """
+  argv = [str(a) for a in argv]
+  cwd = cwd or REPO
+  env = script_env() if env is None else env
+  err = stdout if stderr is subprocess.STDOUT else stderr
+  if _USE_ZYGOTE and argv[0] in ('-m', '-c') and hasattr(
+      stdout, 'fileno') and hasattr(err, 'fileno'):
+    if not _ZYGOTE:
+      _ZYGOTE.append(zygote.Zygote(script_env(), REPO))
+      atexit.register(_ZYGOTE[0].stop)
+    if _ZYGOTE[0].usable_for(env):
+      with open(os.devnull) as null:
+        return _ZYGOTE[0].spawn(
+            'module' if argv[0] == '-m' else 'code', argv[1], argv[2:], cwd,
+            env, null.fileno(), stdout.fileno(), err.fileno())
+  return subprocess.Popen([sys.executable] + argv, cwd=cwd, env=env,
+                          stdout=stdout, stderr=stderr)
+
+
+def read_output(stream):
+  """The text written to a binary file so far, as subprocess decodes it."""
+  stream.seek(0)
+  return stream.read().decode(locale.getpreferredencoding(False)).replace(
+      '\r\n', '\n')
+
+
 def run_module(module, *args, timeout=300, cwd=None, check=True):
   """Runs `python -m cifar10.<module> args...` and returns CompletedProcess.
 
   stdout and stderr are text; on failure (with check) both are shown.
   """
   cmd = [sys.executable, '-m', 'cifar10.' + module] + [str(a) for a in args]
-  proc = subprocess.run(cmd, cwd=cwd or REPO, env=script_env(),
-                        capture_output=True, text=True, timeout=timeout)
+  with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    proc = start_script(cmd[1:], out, err, cwd=cwd)
+    try:
+      returncode = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+      proc.kill()
+      proc.wait()
+      raise subprocess.TimeoutExpired(cmd, timeout, read_output(out),
+                                      read_output(err))
+    proc = subprocess.CompletedProcess(cmd, returncode, read_output(out),
+                                       read_output(err))
   if check and proc.returncode != 0:
     raise AssertionError('%s exited %d\n--- stdout\n%s\n--- stderr\n%s' % (
         ' '.join(cmd), proc.returncode, proc.stdout, proc.stderr[-5000:]))

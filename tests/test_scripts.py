@@ -34,7 +34,7 @@ import tensorflow.compat.v1 as tf
 from cifar10 import cifar10
 from cifar10 import cifar10_eval
 from conftest import LOG_LINE, PACKAGE_DIR, PRECISION_LINE, RECORDS_PER_FILE
-from conftest import run_module, script_env
+from conftest import run_module, script_env, start_script
 
 
 # Chance is 0.1. 300 steps of 64 on the synthetic set reach about 0.98 here
@@ -291,13 +291,13 @@ def test_boolean_flags_parse_false(trained_dir, tmp_path):
   """--run_once=false means false: the evaluator keeps waiting."""
   log = tmp_path / 'eval.log'
   with open(str(log), 'w') as out:
-    proc = subprocess.Popen(
-        [sys.executable, '-m', 'cifar10.cifar10_eval',
+    proc = start_script(
+        ['-m', 'cifar10.cifar10_eval',
          '--data_dir=' + trained_dir['data_dir'],
          '--checkpoint_dir=%s' % (tmp_path / 'none'), '--run_once=false',
          '--num_examples=%d' % RECORDS_PER_FILE,
          '--eval_dir=%s' % (tmp_path / 'eval'), '--eval_interval_secs=1'],
-        env=script_env(), stdout=out, stderr=subprocess.STDOUT)
+        out, subprocess.STDOUT)
     try:
       deadline = time.time() + 60
       while log.read_text().count('No checkpoint file found') < 3:
