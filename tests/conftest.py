@@ -78,18 +78,20 @@ _USE_ZYGOTE = os.environ.get('CIFAR10_TEST_ZYGOTE', '1') != '0'
 _ZYGOTE = []
 
 
-def start_script(argv, stdout, stderr, cwd=None, env=None):
+def start_script(argv, stdout, stderr, cwd=None, env=None, preexec_fn=None):
   """Starts `python argv...` ('-m cifar10.x args' or '-c code args').
 
   With the tests' own environment the script is forked from a process that
-  has imported TensorFlow already (tests/zygote.py); otherwise, or with
-  CIFAR10_TEST_ZYGOTE=0, it is a real subprocess.
+  has imported TensorFlow already (tests/zygote.py); otherwise (another
+  environment, a preexec_fn), or with CIFAR10_TEST_ZYGOTE=0, it is a real
+  subprocess.
 
   Args:
     argv: list, ['-m', module, args...] or ['-c', code, args...].
     stdout, stderr: open files; stderr may be subprocess.STDOUT.
     cwd: str, the working directory (the repository by default).
     env: dict, the environment (script_env() by default).
+    preexec_fn: callable run in the child before Python starts, or None.
 
   Returns:
     subprocess.Popen or zygote.ZygoteProcess.
@@ -98,18 +100,16 @@ def start_script(argv, stdout, stderr, cwd=None, env=None):
   cwd = cwd or REPO
   env = script_env() if env is None else env
   err = stdout if stderr is subprocess.STDOUT else stderr
-  if _USE_ZYGOTE and argv[0] in ('-m', '-c') and hasattr(
-      stdout, 'fileno') and hasattr(err, 'fileno'):
+  if _USE_ZYGOTE and preexec_fn is None and argv[0] in ('-m', '-c'):
     if not _ZYGOTE:
       _ZYGOTE.append(zygote.Zygote(script_env(), REPO))
       atexit.register(_ZYGOTE[0].stop)
     if _ZYGOTE[0].usable_for(env):
       with open(os.devnull) as null:
-        return _ZYGOTE[0].spawn(
-            'module' if argv[0] == '-m' else 'code', argv[1], argv[2:], cwd,
-            env, null.fileno(), stdout.fileno(), err.fileno())
+        return _ZYGOTE[0].spawn(argv, cwd, env, null.fileno(),
+                                stdout.fileno(), err.fileno())
   return subprocess.Popen([sys.executable] + argv, cwd=cwd, env=env,
-                          stdout=stdout, stderr=stderr)
+                          stdout=stdout, stderr=stderr, preexec_fn=preexec_fn)
 
 
 def read_output(stream):

@@ -40,7 +40,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from concurrent import futures
 
@@ -50,7 +49,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
 from conftest import REPO, RECORDS_PER_FILE, local_http_server, mounted
-from conftest import run_module, script_env, start_script
+from conftest import run_module, start_script
 
 TRAINERS = [('cifar10_train', [])]
 if os.path.exists(os.path.join(REPO, 'cifar10', 'cifar10_multi_gpu_train.py')):
@@ -121,12 +120,7 @@ class Script(object):
     self.out_path = os.path.join(str(log_dir), name + '.out')
     self.err_path = os.path.join(str(log_dir), name + '.err')
     with open(self.out_path, 'w') as out, open(self.err_path, 'w') as err:
-      if preexec_fn is None:
-        self.proc = start_script(argv, out, err)
-      else:
-        self.proc = subprocess.Popen(
-            [sys.executable] + [str(a) for a in argv], cwd=REPO,
-            env=script_env(), stdout=out, stderr=err, preexec_fn=preexec_fn)
+      self.proc = start_script(argv, out, err, preexec_fn=preexec_fn)
 
   @classmethod
   def module(cls, log_dir, name, module, *args, **kwargs):

@@ -31,7 +31,7 @@ start.
 Only requests whose environment is the zygote's own are forked; any other
 (a test that sets TF_ variables, a file-size limit, ...) runs as a real
 subprocess, so what is read at import time always comes from a real start.
-tests/test_scripts.py checks that both ways print the same lines.
+tests/test_zygote.py checks that both ways print the same lines.
 
 The zygote is the children's parent: it reaps them and sends each exit
 status over the connection the request came on. ZygoteProcess offers the
@@ -41,6 +41,7 @@ part of subprocess.Popen the tests use.
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+
 
 def serve(listen_fd):
   """The zygote's main loop (runs in the zygote process; never returns in
@@ -70,12 +72,10 @@ def serve(listen_fd):
   # environment defaults (cifar10/__init__.py). The package itself is imported
   # again by each child, under the child's argv.
   import cifar10  # pylint: disable=g-import-not-at-top,unused-import
-  import numpy  # pylint: disable=g-import-not-at-top,unused-import
   import tensorflow.compat.v1  # pylint: disable=g-import-not-at-top,unused-import
   for name in [m for m in sys.modules if m == 'cifar10' or
                m.startswith('cifar10.')]:
     del sys.modules[name]
-  base_env = dict(os.environ)
 
   wake_r, wake_w = os.pipe()
   os.set_blocking(wake_w, False)
@@ -121,7 +121,7 @@ def serve(listen_fd):
         for fd in [listener.fileno(), wake_r, wake_w, conn.fileno()] + [
             c.fileno() for c in waiting.values()]:
           os.close(fd)
-        _become(request, fds, base_env, base_path)
+        _become(request, fds, base_path)
         return request
       for fd in fds:
         os.close(fd)
@@ -129,7 +129,7 @@ def serve(listen_fd):
       waiting[pid] = conn
 
 
-def _become(request, fds, base_env, base_path):
+def _become(request, fds, base_path):
   """Sets up the child as `python -m module args` (or `python -c code`)."""
   for target, fd in enumerate(fds):
     os.dup2(fd, target)
@@ -137,7 +137,6 @@ def _become(request, fds, base_env, base_path):
   os.chdir(request['cwd'])
   os.environ.clear()
   os.environ.update(request['env'])
-  del base_env
   python_path, installed = base_path
   path = []
   for entry in [p or os.getcwd() for p in python_path] + installed:
@@ -243,6 +242,7 @@ class Zygote(object):
     self._cwd = cwd
     self._lock = threading.Lock()
     self._proc = None
+    self._directory = None
     self._path = None
 
   def _start(self):
@@ -251,6 +251,7 @@ class Zygote(object):
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(self._path)
     listener.listen(64)
+    self._directory = directory
     self.log = os.path.join(directory, 'zygote.err')
     with open(self.log, 'w') as err:
       self._proc = subprocess.Popen(
@@ -267,14 +268,11 @@ class Zygote(object):
       return {k: v for k, v in e.items() if k != 'PYTEST_CURRENT_TEST'}
     return settled(env) == settled(self._env)
 
-  def spawn(self, kind, target, args, cwd, env, stdin, stdout, stderr):
-    """Forks `python -m target args` (kind 'module') or `python -c target
-    args` (kind 'code').
+  def spawn(self, argv, cwd, env, stdin, stdout, stderr):
+    """Forks `python argv...`.
 
     Args:
-      kind: 'module' or 'code'.
-      target: str, the module's name or the code.
-      args: list of str, the script's arguments.
+      argv: list of str, ['-m', module, args...] or ['-c', code, args...].
       cwd: str, the child's working directory.
       env: dict, the child's environment (one usable_for accepts).
       stdin, stdout, stderr: file descriptors (int) for the child.
@@ -289,8 +287,8 @@ class Zygote(object):
             raise OSError('the test zygote exited %d: %s' % (
                 self._proc.returncode, f.read()[-3000:]))
         self._start()
-    request = {'kind': kind, 'target': target, 'args': [str(a) for a in args],
-               'env': env, 'cwd': cwd}
+    request = {'kind': 'module' if argv[0] == '-m' else 'code',
+               'target': argv[1], 'args': argv[2:], 'env': env, 'cwd': cwd}
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(self._path)
     socket.send_fds(conn, [json.dumps(request).encode('utf-8')],
@@ -300,13 +298,13 @@ class Zygote(object):
       data = conn.recv(64)
       if not data:
         conn.close()
-        raise OSError('the test zygote did not start %s' % target)
+        raise OSError('the test zygote did not start %s' % argv[1])
       line += data
-    return ZygoteProcess(conn, int(line), [sys.executable,
-                                           '-m' if kind == 'module' else '-c',
-                                           target] + list(args))
+    return ZygoteProcess(conn, int(line), [sys.executable] + argv)
 
   def stop(self):
     if self._proc is not None and self._proc.poll() is None:
       self._proc.kill()
       self._proc.wait()
+    if self._directory:
+      shutil.rmtree(self._directory, ignore_errors=True)
