@@ -211,6 +211,8 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
       for the chief or a worker), empty when asynchronous.
     sync_token_queue: the synchronous step's token queue (None when
       asynchronous).
+    token: int64 scalar Tensor, the synchronous token this worker holds after
+      the step (the local step of its next gradient); None when asynchronous.
   """
   replicas_to_aggregate = replicas_to_aggregate or num_workers
   input_device, model_device = worker_devices(task_index)
@@ -237,7 +239,7 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
       grads = opt.compute_gradients(loss)
 
     hooks = []
-    token_queue = None
+    token_queue = token = None
     if sync_replicas:
       # The chief updates the moving averages once per global step, after
       # the averaged update, as cifar10.apply_gradients does on one device.
@@ -251,10 +253,13 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
       # No initial tokens: the default (replicas_to_aggregate of them) lets
       # the chief alone take the first step with its own gradient twice.
       # Without them, the first step waits for replicas_to_aggregate
-      # workers' gradients. (Later, too, a step averages the first
+      # workers' gradients. (With backup workers a step averages the first
       # replicas_to_aggregate gradients to arrive, which a fast worker can
-      # send twice while a slow one computes.)
+      # send twice while a slow one computes; without, JobStopHook keeps
+      # each worker to one gradient per step.)
       hooks.append(opt.make_session_run_hook(task_index == 0, num_tokens=0))
+      with tf.control_dependencies([train_op]):
+        token = tf.identity(opt.local_step.read_value(), name='sync_token')
       # The queue from which each replica takes a token to start its next
       # step (the same resource, by shared name, as the optimizer's).
       with tf.device(global_step.device):
@@ -265,7 +270,7 @@ def replica_train_op(batch_fn, num_ps, num_workers, task_index, batch_size,
       train_op = cifar10.apply_gradients(opt, grads, global_step)
     with tf.control_dependencies([train_op]):
       step = tf.identity(global_step.read_value(), name='step_after_update')
-  return step, loss, hooks, token_queue
+  return step, loss, hooks, token_queue, token
 
 
 class _SyncReplicasOptimizer(tf.train.SyncReplicasOptimizer):
@@ -280,6 +285,11 @@ class _SyncReplicasOptimizer(tf.train.SyncReplicasOptimizer):
   gradients when the session closes, ends quietly when that wait is
   cancelled, instead of printing a traceback.
   """
+
+  @property
+  def local_step(self):
+    """The local variable holding the token of this worker's next gradient."""
+    return self._local_step
 
   def get_chief_queue_runner(self):
     runner = super(_SyncReplicasOptimizer, self).get_chief_queue_runner()
@@ -344,13 +354,30 @@ class JobStopHook(tf.train.SessionRunHook):
   full queue as long as they like), and when no step has ended for longer
   (a session being recreated after a lost ps task waits without a bound in
   TensorFlow), it names the tasks that do not answer and ends the process.
+
+  Given the `token` a synchronous worker holds after its step and the
+  `token_queue` (training without backup workers), it keeps the worker to
+  one gradient per global step. The token queue is shared: a token can be
+  left over (by a worker killed while waiting for its own, whose wait the
+  ps then cancels, or among those the chief hands out when it recovers its
+  session), and a worker taking one before its step is updated would send
+  a second gradient into that step and train on without the worker it
+  stands for. Here it puts a token back for whoever lacks one and waits for
+  the update instead, up to `timeout_secs`: if a worker is lost, none comes
+  and the job stops naming it.
   """
 
   def __init__(self, stop_requested, task, cluster, timeout_secs, step=None,
-               max_steps=None, release=None, global_step=None):
+               max_steps=None, release=None, global_step=None, token=None,
+               token_queue=None):
     self._stop_requested = stop_requested
     self._release = release
     self._global_step = global_step
+    self._token = token
+    self._token_queue = token_queue
+    self._give_back = self._given_step = None
+    # The token and global step this worker's next gradient goes in with.
+    self._next = None
     self._sessions = 0
     self._step = step
     self._max_steps = max_steps
@@ -361,6 +388,11 @@ class JobStopHook(tf.train.SessionRunHook):
     self._last = None
     self._done = threading.Event()
     self._watchdog = None
+
+  def begin(self):
+    if self._token is not None:
+      self._given_step = tf.placeholder(self._token.dtype, [])
+      self._give_back = self._token_queue.enqueue(self._given_step)
 
   def after_create_session(self, session, coord):
     self._last = time.time()
@@ -374,22 +406,35 @@ class JobStopHook(tf.train.SessionRunHook):
     if self._release is not None and (
         self._sessions > 1 or session.run(self._global_step) > 0):
       session.run(self._release)
+    if self._token is not None:
+      # SyncReplicasOptimizer's hook has just set the local step (the token)
+      # to the global step.
+      now = session.run(self._global_step)
+      self._next = (now, now)
     if self._watchdog is None:
       self._watchdog = threading.Thread(target=self._watch, daemon=True)
       self._watchdog.start()
 
   def before_run(self, run_context):
+    fetches = {}
+    if self._step is not None:
+      fetches['step'] = self._step
+    if self._token is not None:
+      fetches['token'] = self._token
     return tf.train.SessionRunArgs(
-        [] if self._step is None else self._step,
-        options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
+        fetches, options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
 
   def after_run(self, run_context, run_values):
     self._last = time.time()
+    step = run_values.results.get('step')
+    if self._token is not None:
+      step = self._one_gradient_per_step(run_context.session, step,
+                                         run_values.results['token'])
     # The global step after this worker's update: StopAtStepHook's estimate
     # (the step read at some point of the run, plus one) lags behind when
     # other workers update meanwhile, which asynchronous training would
     # overshoot --max_steps by.
-    if self._max_steps is not None and run_values.results >= self._max_steps:
+    if self._max_steps is not None and step >= self._max_steps:
       run_context.request_stop()
       return
     # A run of its own: the value read by the step itself could predate a
@@ -397,6 +442,48 @@ class JobStopHook(tf.train.SessionRunHook):
     if run_context.session.run(self._stop_requested):
       self.stopped_by_job = True
       run_context.request_stop()
+
+  def _one_gradient_per_step(self, session, step, token):
+    """Waits if this worker's next gradient would go into its last one's step.
+
+    Args:
+      session: the raw session.
+      step: int, the global step after this worker's run (read after it
+        took its next token).
+      token: int, that token.
+
+    Returns:
+      int, the global step the next gradient goes into.
+
+    Raises:
+      tf.errors.DeadlineExceededError: no update of that step in
+        `timeout_secs`.
+    """
+    sent_token, sent_into = self._next
+    # A token older than the step makes a gradient that the accumulators
+    # drop; one that counted leaves the worker waiting for its step's update
+    # (normally the token is only handed out after it). A step that went
+    # back was restored by the chief: the gradient went into a step undone.
+    if sent_token >= sent_into and step == sent_into:
+      self._last = time.time()  # Waiting here is not a hung step.
+      deadline = self._last + self._timeout
+      # The token taken is another worker's (one whose last gradient came
+      # too late to count may need it to send the one this step waits for).
+      # This worker's next gradient, with the token's value, is then
+      # dropped as stale, and it takes a token of the next step.
+      session.run(self._give_back, {self._given_step: sent_into},
+                  options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
+      while step == sent_into:
+        if session.run(self._stop_requested):
+          break
+        if time.time() > deadline:
+          raise tf.errors.DeadlineExceededError(
+              None, None, "waited %d s for the other workers' gradients of "
+              'global step %d' % (self._timeout, sent_into))
+        time.sleep(POLL_SECS)
+        step = session.run(self._global_step)
+    self._next = (token, step)
+    return step
 
   def end(self, session):
     self._done.set()
@@ -585,7 +672,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
                                                 use_fp16)
 
   with tf.Graph().as_default():
-    step, loss, sync_hooks, token_queue = replica_train_op(
+    step, loss, sync_hooks, token_queue, token = replica_train_op(
         batch_fn, num_ps, num_workers, task_index, batch_size,
         sync_replicas, replicas_to_aggregate, mixed_precision)
     control = JobControl(num_ps, num_workers)
@@ -624,7 +711,9 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         control.stop_requested, task, cluster, operation_timeout_secs, step,
         max_steps, release=control.release_op(token_queue, global_step)
         if is_chief and token_queue is not None else None,
-        global_step=global_step)
+        global_step=global_step,
+        token=token if replicas_to_aggregate == num_workers else None,
+        token_queue=token_queue)
     error = None
     try:
       end = cifar10_train.run_training(

@@ -503,8 +503,14 @@ def _error_line(task):
   return lines[0].rstrip('\n')
 
 
-def test_killed_worker_without_backups_stops_the_chief_naming_it(
+def test_worker_killed_waiting_for_its_token_stops_the_chief_naming_it(
     synthetic_data_dir, tmp_path):
+  """Without backup workers, a lost worker stops the job.
+
+  Killed while it waits for its next token, the worker leaves that token in
+  the shared queue (the ps cancels the dead worker's wait): the chief must
+  not take it too and train on alone, its gradient counted twice a step.
+  """
   cluster = cifar10_cluster.cluster_spec(1, 2)
   # The timeout also bounds how long worker 1 waits for the chief's first
   # step (its shuffle queue filling): up to 9 s seen with another test file
@@ -517,16 +523,24 @@ def test_killed_worker_without_backups_stops_the_chief_naming_it(
     chief = _start(tasks, 'worker', 0, cluster, args, out)
     worker = _start(tasks, 'worker', 1, cluster, args, out)
     _wait_for_step(chief, 20, 120)
+    # The chief stopped sends no gradient: worker 1 sends its own and waits
+    # for the token of the next step.
+    chief.signal(signal.SIGSTOP)
+    time.sleep(3)
     worker.signal(signal.SIGKILL)
+    assert worker.wait(10) == -signal.SIGKILL
+    time.sleep(1)
+    chief.signal(signal.SIGCONT)
     killed = time.time()
     assert chief.wait(60) == 1, out.text[-5000:]
     # The step timeout (15 s), and the time to name what is missing.
     assert time.time() - killed < 40
   assert re.match(
       r'^cifar10_distributed_train: error: worker 0 \(chief\): stopped at '
-      r'global step \d+: not answering: worker 1 \(%s\) \(Operation timed '
-      r'out\.\)$' % re.escape(
-          cluster['worker'][1]), _error_line(chief)), _error_line(chief)
+      r'global step \d+: not answering: worker 1 \(%s\) \((Operation timed '
+      r"out\.|waited 15 s for the other workers' gradients of global step "
+      r'\d+)\)$' % re.escape(cluster['worker'][1]),
+      _error_line(chief)), _error_line(chief)
   assert 'Traceback' not in ''.join(chief.output)
 
 
