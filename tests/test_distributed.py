@@ -19,12 +19,10 @@ network namespaces); each is killed in a `finally`, so nothing outlives a
 test. Batches of 16 and short timeouts keep the runs short.
 """
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -37,6 +35,9 @@ from cifar10 import cifar10
 from cifar10 import cifar10_cluster
 from cifar10 import cifar10_cluster_spec as cluster_spec
 from cifar10 import cifar10_distributed_train as dist
+from cluster_tasks import Output, checkpoint_global_step, lines_of
+from cluster_tasks import start_task, tasks_killed_at_exit, trainer_args
+from cluster_tasks import wait_for_line
 from conftest import LOG_LINE, PRECISION_LINE, REPO, VARIABLE_SHAPES
 from conftest import run_module, script_env
 
@@ -228,81 +229,6 @@ def test_input_pipeline_on_the_worker_cpu(synthetic_data_dir):
 # Real clusters
 
 
-class Output(object):
-  """A stream the tasks' prefixed lines go to (kept for the assertions)."""
-
-  def __init__(self):
-    self.lines = []
-
-  def write(self, text):
-    self.lines.append(text)
-
-  def flush(self):
-    pass
-
-  @property
-  def text(self):
-    return ''.join(self.lines)
-
-
-@contextlib.contextmanager
-def tasks_killed_at_exit():
-  """Yields a list to put cifar10_cluster.Task objects in; kills them all."""
-  tasks = []
-  try:
-    yield tasks
-  finally:
-    for task in tasks:
-      task.signal(signal.SIGKILL)
-    for task in tasks:
-      task.wait(30)
-
-
-def _start(tasks, job, index, cluster, args, out, set_tf_config=True,
-           command=None):
-  task = cifar10_cluster.Task(job, index, cluster, args, env=script_env(),
-                              out=out, err=out, command=command,
-                              set_tf_config=set_tf_config)
-  tasks.append(task)
-  return task
-
-
-def _wait_for_line(task, pattern, timeout):
-  deadline = time.time() + timeout
-  while time.time() < deadline:
-    lines = [l for l in list(task.output) if re.search(pattern, l)]
-    if lines:
-      return lines
-    if task.poll() is not None:
-      break
-    time.sleep(0.2)
-  raise AssertionError('%s: no line matching %r in %d s:\n%s' % (
-      task.name, pattern, timeout, ''.join(task.output)[-5000:]))
-
-
-def _of(name, output):
-  """The lines of task `name` ('worker0') in the launcher's output, without
-  their prefix."""
-  prefix = '[%s] ' % name
-  return ''.join(l[len(prefix):] for l in output.splitlines(True)
-                 if l.startswith(prefix))
-
-
-def _global_step(train_dir):
-  path = tf.train.latest_checkpoint(train_dir)
-  return int(tf.train.load_checkpoint(path).get_tensor('global_step'))
-
-
-def _saved_step(train_dir):
-  """The step in the name of the newest checkpoint."""
-  return int(tf.train.latest_checkpoint(train_dir).rsplit('-', 1)[1])
-
-
-def _trainer_args(data_dir, train_dir, *more):
-  return ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
-          '--batch_size=16', '--log_frequency=20'] + list(more)
-
-
 def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
     synthetic_data_dir, tmp_path):
   """1 ps + 2 synchronous workers through the launcher (TF_CONFIG); the
@@ -311,7 +237,7 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
   started = time.time()
   proc = subprocess.run(
       [sys.executable, '-m', 'cifar10.cifar10_cluster', '--ps=1',
-       '--workers=2', '--'] + _trainer_args(synthetic_data_dir, train_dir,
+       '--workers=2', '--'] + trainer_args(synthetic_data_dir, train_dir,
                                             '--max_steps=150'),
       cwd=REPO, env=script_env(), capture_output=True, text=True,
       timeout=240)
@@ -322,15 +248,15 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
     assert re.search(r'^\[%s\] ' % name, out, re.M), name
   # Every worker logs the global step; the chief also the job's rate.
   for name in ('worker0', 'worker1'):
-    steps = [int(m.group(1)) for m in LOG_LINE.finditer(_of(name, out))]
+    steps = [int(m.group(1)) for m in LOG_LINE.finditer(lines_of(name, out))]
     assert steps and max(steps) >= 140, (name, steps, out[-3000:])
-  assert JOB_LINE.search(_of('worker0', out))
-  assert not JOB_LINE.search(_of('worker1', out))
+  assert JOB_LINE.search(lines_of('worker0', out))
+  assert not JOB_LINE.search(lines_of('worker1', out))
   assert ('worker 0 (chief): training (synchronous: 2 of 2 replicas per '
           'step, 16 images per replica and step)') in out
   assert re.search(r'^\[ps0\] .*ps 0: every worker finished; exiting\.$',
                    out, re.M)
-  assert _global_step(train_dir) == 150
+  assert checkpoint_global_step(train_dir) == 150
   # Nothing waits for TensorFlow's 30 s polls or 120 s grace periods.
   assert elapsed < 150, elapsed
 
@@ -346,7 +272,7 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
                        timeout=120).stdout
   steps = [int(m.group(1)) for m in LOG_LINE.finditer(resumed)]
   assert steps and min(steps) >= 150, resumed
-  assert _global_step(train_dir) == 160
+  assert checkpoint_global_step(train_dir) == 160
 
 
 def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
@@ -361,13 +287,13 @@ def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
   with tasks_killed_at_exit() as tasks:
     # The workers first: they wait for the ps task, and say so.
     for job, index in (('worker', 0), ('worker', 1), ('ps', 0)):
-      _start(tasks, job, index, cluster, hosts + [
+      start_task(tasks, job, index, cluster, hosts + [
           '--job_name=' + job, '--task_index=%d' % index,
-          '--nosync_replicas'] + _trainer_args(
+          '--nosync_replicas'] + trainer_args(
               synthetic_data_dir, train_dir, '--max_steps=300'), out,
              set_tf_config=False)
       if job == 'worker':
-        _wait_for_line(tasks[-1], 'worker %d%s: waiting for the ps tasks '
+        wait_for_line(tasks[-1], 'worker %d%s: waiting for the ps tasks '
                        r'\(%s\)' % (index, ' \\(chief\\)' if index == 0
                                      else '', re.escape(cluster['ps'][0])),
                        120)
@@ -377,7 +303,7 @@ def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
       'replica and step)' in out.text
   # Asynchronous updates can cross the last step together: each worker
   # stops once the shared step reaches it, so up to workers - 1 more.
-  assert 300 <= _global_step(train_dir) <= 301
+  assert 300 <= checkpoint_global_step(train_dir) <= 301
   precision = run_module(
       'cifar10_eval', '--data_dir=' + synthetic_data_dir,
       '--checkpoint_dir=' + train_dir, '--eval_dir=' + str(tmp_path / 'eval'),
@@ -448,7 +374,7 @@ def test_one_sync_step_of_two_workers_equals_one_step_on_all_images(
   command = [sys.executable, '-c', EQUIVALENCE_TASK]
   with tasks_killed_at_exit() as tasks:
     for job, index in (('ps', 0), ('worker', 0), ('worker', 1)):
-      _start(tasks, job, index, cluster, [data, dist_dir], out,
+      start_task(tasks, job, index, cluster, [data, dist_dir], out,
              command=command)
     for task in tasks:
       assert task.wait(120) == 0, out.text[-5000:]
@@ -470,218 +396,3 @@ def test_one_sync_step_of_two_workers_equals_one_step_on_all_images(
   assert not np.allclose(
       expected['local3/weights/ExponentialMovingAverage'],
       initial['local3/weights/ExponentialMovingAverage'])
-
-
-# ---------------------------------------------------------------------------
-# Faults, each with real processes
-
-
-def _fault_args(data_dir, train_dir, *more):
-  return ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
-          '--batch_size=16', '--log_frequency=10', '--max_steps=100000',
-          '--save_checkpoint_steps=20'] + list(more)
-
-
-def _last_step(task):
-  steps = [int(m.group(1)) for m in LOG_LINE.finditer(''.join(task.output))]
-  return max(steps) if steps else -1
-
-
-def _wait_for_step(task, step, timeout):
-  deadline = time.time() + timeout
-  while _last_step(task) < step:
-    if time.time() > deadline or task.poll() is not None:
-      raise AssertionError('%s: no step %d in %d s:\n%s' % (
-          task.name, step, timeout, ''.join(task.output)[-5000:]))
-    time.sleep(0.2)
-  return _last_step(task)
-
-
-def _error_line(task):
-  lines = [l for l in task.output if 'cifar10_distributed_train: error:' in l]
-  assert len(lines) == 1, ''.join(task.output)[-5000:]
-  return lines[0].rstrip('\n')
-
-
-def test_worker_killed_waiting_for_its_token_stops_the_chief_naming_it(
-    synthetic_data_dir, tmp_path):
-  """Without backup workers, a lost worker stops the job.
-
-  Killed while it waits for its next token, the worker leaves that token in
-  the shared queue (the ps cancels the dead worker's wait): the chief must
-  not take it too and train on alone, its gradient counted twice a step.
-  """
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  # The timeout also bounds how long worker 1 waits for the chief's first
-  # step (its shuffle queue filling): up to 9 s seen with another test file
-  # running beside this one on 2 cores.
-  args = _fault_args(synthetic_data_dir, str(tmp_path / 'train'),
-                     '--operation_timeout_secs=15')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    _start(tasks, 'ps', 0, cluster, args, out)
-    chief = _start(tasks, 'worker', 0, cluster, args, out)
-    worker = _start(tasks, 'worker', 1, cluster, args, out)
-    _wait_for_step(chief, 20, 120)
-    # The chief stopped sends no gradient: worker 1 sends its own and waits
-    # for the token of the next step.
-    chief.signal(signal.SIGSTOP)
-    time.sleep(3)
-    worker.signal(signal.SIGKILL)
-    assert worker.wait(10) == -signal.SIGKILL
-    time.sleep(1)
-    chief.signal(signal.SIGCONT)
-    killed = time.time()
-    assert chief.wait(60) == 1, out.text[-5000:]
-    # The step timeout (15 s), and the time to name what is missing.
-    assert time.time() - killed < 40
-  assert re.match(
-      r'^cifar10_distributed_train: error: worker 0 \(chief\): stopped at '
-      r'global step \d+: not answering: worker 1 \(%s\) \((Operation timed '
-      r"out\.|waited 15 s for the other workers' gradients of global step "
-      r'\d+)\)$' % re.escape(cluster['worker'][1]),
-      _error_line(chief)), _error_line(chief)
-  assert 'Traceback' not in ''.join(chief.output)
-
-
-def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
-    synthetic_data_dir, tmp_path):
-  """--replicas_to_aggregate=1 of 2: losing worker 1 does not stop the job;
-  restarted, it rejoins; SIGTERM to the chief stops every task cleanly."""
-  train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=10',
-                     '--replicas_to_aggregate=1')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps = _start(tasks, 'ps', 0, cluster, args, out)
-    chief = _start(tasks, 'worker', 0, cluster, args, out)
-    worker = _start(tasks, 'worker', 1, cluster, args, out)
-    _wait_for_step(worker, 10, 120)
-    worker.signal(signal.SIGKILL)
-    worker.wait(10)
-    step = _wait_for_step(chief, _last_step(chief) + 20, 60)
-    again = _start(tasks, 'worker', 1, cluster, args, out)
-    _wait_for_line(again, 'worker 1: training', 90)
-    _wait_for_step(again, step + 10, 90)
-    chief.signal(signal.SIGTERM)
-    for task in (chief, again, ps):
-      assert task.wait(60) == 0, out.text[-5000:]
-  chief_out = ''.join(chief.output)
-  # The chief names the checkpoint it saved last. The backup worker's last
-  # gradient may still be applied while it saves, so that checkpoint's
-  # global step can be one past its name, never before it.
-  saved = _saved_step(train_dir)
-  assert saved > step
-  assert _global_step(train_dir) in (saved, saved + 1)
-  stopped = re.search(r'SIGTERM received: stopped after step (\d+) and saved '
-                      r'the checkpoint at global step (\d+) in ', chief_out)
-  assert stopped, chief_out[-3000:]
-  assert int(stopped.group(2)) == saved
-  # Its own last step came before the save; the other worker's steps (any
-  # number, with one of two replicas to aggregate) may lie between them.
-  assert step <= int(stopped.group(1)) < saved
-  assert 'worker 1: stopped after step' in ''.join(again.output)
-  assert 'ps 0: every worker finished; exiting.' in ''.join(ps.output)
-
-
-def test_killed_ps_stops_the_workers_naming_it(
-    synthetic_data_dir, tmp_path):
-  train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  # As above: longer than the chief's first step on a loaded machine.
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=15')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps = _start(tasks, 'ps', 0, cluster, args, out)
-    chief = _start(tasks, 'worker', 0, cluster, args, out)
-    worker = _start(tasks, 'worker', 1, cluster, args, out)
-    _wait_for_step(chief, 25, 120)
-    ps.signal(signal.SIGKILL)
-    killed = time.time()
-    for task in (chief, worker):
-      assert task.wait(60) == 1, out.text[-5000:]
-    assert time.time() - killed < 50
-  for task in (chief, worker):
-    assert ('not answering: ps 0 (%s)' % cluster['ps'][0]) in _error_line(
-        task)
-  # The chief's checkpoints stay; starting the job again resumes from them
-  # as the restarted chief below does.
-  assert _global_step(train_dir) >= 20
-
-
-def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
-    synthetic_data_dir, tmp_path):
-  """The restarted chief restores its checkpoint; the synchronous worker that
-  waited carries on; SIGTERM to that worker stops the job with a final
-  checkpoint from the chief."""
-  train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=60')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps = _start(tasks, 'ps', 0, cluster, args, out)
-    chief = _start(tasks, 'worker', 0, cluster, args, out)
-    worker = _start(tasks, 'worker', 1, cluster, args, out)
-    _wait_for_step(chief, 30, 120)
-    chief.signal(signal.SIGKILL)
-    chief.wait(10)
-    saved = _global_step(train_dir)
-    before = _last_step(worker)
-    chief = _start(tasks, 'worker', 0, cluster, args, out)
-    _wait_for_step(chief, saved + 10, 90)
-    assert min(int(m.group(1)) for m in LOG_LINE.finditer(
-        ''.join(chief.output))) >= saved
-    # The worker carries on in the restarted job.
-    _wait_for_step(worker, before + 10, 60)
-    worker.signal(signal.SIGTERM)
-    for task in (worker, chief, ps):
-      assert task.wait(60) == 0, out.text[-5000:]
-  assert 'worker 1: SIGTERM received: stopped the job after step' in ''.join(
-      worker.output)
-  assert 'worker 0 (chief): stopped after step' in ''.join(chief.output)
-  assert _global_step(train_dir) > saved + 10
-
-
-# ---------------------------------------------------------------------------
-# Across network namespaces
-
-
-def test_ps_and_workers_in_separate_network_namespaces_then_sigterm_to_ps(
-    synthetic_data_dir, tmp_path):
-  """Real addresses over a virtual link; SIGTERM to the ps task stops the
-  job cleanly, with a final checkpoint from the chief."""
-  train_dir = str(tmp_path / 'train')
-  args = _trainer_args(synthetic_data_dir, train_dir, '--max_steps=100000')
-  out = Output()
-  with cifar10_cluster.veth_namespaces() as (ps_prefix, worker_prefix,
-                                              ps_host, worker_host, _):
-    if ps_prefix:
-      cluster = {'ps': ['%s:2222' % ps_host],
-                 'worker': ['%s:2222' % worker_host,
-                            '%s:2223' % worker_host]}
-    else:
-      cluster = cifar10_cluster.cluster_spec(1, 2)
-    trainer = [sys.executable, '-m', cifar10_cluster.TRAINER]
-    with tasks_killed_at_exit() as tasks:
-      ps = _start(tasks, 'ps', 0, cluster, args, out,
-                  command=ps_prefix + trainer)
-      for i in range(2):
-        _start(tasks, 'worker', i, cluster, args, out,
-               command=worker_prefix + trainer)
-      _wait_for_step(tasks[1], 20, 120)
-      ps.signal(signal.SIGTERM)
-      for task in tasks:
-        assert task.wait(60) == 0, out.text[-5000:]
-  assert 'ps 0: serving %s for 2 workers' % cluster['ps'][0] in out.text
-  assert 'ps 0: SIGTERM received: asking the workers to stop' in out.text
-  # No backup workers: nothing moves the global step while the chief saves.
-  final = _saved_step(train_dir)
-  assert final > 20 and _global_step(train_dir) == final
-  assert ('worker 0 (chief): stopped after step %d: another task stopped the '
-          'job. Saved the checkpoint at global step %d in %s.' % (
-              final - 1, final, train_dir)) in out.text, out.text[-3000:]
-  assert 'ps 0: every worker finished; exiting.' in out.text
