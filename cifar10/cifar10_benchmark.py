@@ -404,6 +404,8 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
          '--data_dir=' + data_dir, '--train_dir=' + train_dir,
          '--batch_size=%d' % batch_size, '--max_steps=%d' % max_steps,
          '--log_frequency=%d' % log_frequency,
+         '--min_fraction_of_examples_in_queue=%r' % (
+             FLAGS.min_fraction_in_queue),
          '--mixed_precision=%s' % mixed_precision], timeout=1800)
   finally:
     shutil.rmtree(train_dir, ignore_errors=True)

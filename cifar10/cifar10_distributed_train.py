@@ -633,7 +633,8 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
                replicas_to_aggregate=None, operation_timeout_secs=60,
                batch_fn=None, data_dir=None, use_fp16=None,
                mixed_precision=None, save_checkpoint_steps=None,
-               log_device_placement=False):
+               log_device_placement=False,
+               min_fraction_of_examples_in_queue=None):
   """Trains as worker `task_index` until the job stops.
 
   Args:
@@ -656,6 +657,8 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     save_checkpoint_steps: the chief saves every this many steps; None every
       10 minutes; always at the end.
     log_device_placement: log where each op runs.
+    min_fraction_of_examples_in_queue: fraction of an epoch in each worker's
+      shuffle queue; default --min_fraction_of_examples_in_queue.
 
   Raises:
     TaskLostError: another task stopped answering.
@@ -668,8 +671,10 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
   task = cluster_spec.task_name('worker', task_index)
   replicas_to_aggregate = replicas_to_aggregate or num_workers
   if batch_fn is None:
+    min_fraction = cifar10.flag_or(min_fraction_of_examples_in_queue,
+                                   'min_fraction_of_examples_in_queue')
     batch_fn = lambda: cifar10.distorted_inputs(data_dir, batch_size,
-                                                use_fp16)
+                                                use_fp16, min_fraction)
 
   with tf.Graph().as_default():
     step, loss, sync_hooks, token_queue, token = replica_train_op(

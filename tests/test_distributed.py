@@ -252,6 +252,10 @@ def test_launcher_sync_tf_config_then_eval_and_single_trainer_resume(
     assert steps and max(steps) >= 140, (name, steps, out[-3000:])
   assert JOB_LINE.search(lines_of('worker0', out))
   assert not JOB_LINE.search(lines_of('worker1', out))
+  # Each worker's shuffle queue takes --min_fraction_of_examples_in_queue.
+  for name in ('worker0', 'worker1'):
+    assert ('Filling queue with 1000 CIFAR images before starting to '
+            'train.') in lines_of(name, out), name
   assert ('worker 0 (chief): training (synchronous: 2 of 2 replicas per '
           'step, 16 images per replica and step)') in out
   assert re.search(r'^\[ps0\] .*ps 0: every worker finished; exiting\.$',

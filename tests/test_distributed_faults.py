@@ -27,7 +27,8 @@ import sys
 import time
 
 from cifar10 import cifar10_cluster
-from cluster_tasks import Output, checkpoint_global_step, saved_step
+from cluster_tasks import QUEUE_FRACTION, Output, checkpoint_global_step
+from cluster_tasks import saved_step
 from cluster_tasks import start_task, tasks_killed_at_exit, trainer_args
 from cluster_tasks import wait_for_line
 from conftest import LOG_LINE
@@ -40,7 +41,7 @@ from conftest import LOG_LINE
 def _fault_args(data_dir, train_dir, *more):
   return ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
           '--batch_size=16', '--log_frequency=10', '--max_steps=100000',
-          '--save_checkpoint_steps=20'] + list(more)
+          '--save_checkpoint_steps=20', QUEUE_FRACTION] + list(more)
 
 
 def _last_step(task):
