@@ -392,7 +392,8 @@ def _run_child(cmd, timeout):
 def _trainer_child(data_dir, batch_size, mixed_precision):
   """One cifar10_train child: (its examples/sec lines but the first, which
   waits for the queue to fill; other processes' cores; error or None)."""
-  log_frequency = 10
+  # Windows of 10 steps, or of --steps if fewer.
+  log_frequency = min(10, FLAGS.steps)
   max_steps = log_frequency * (2 + -(-(FLAGS.warmup_steps + FLAGS.steps) //
                                      log_frequency))
   train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
