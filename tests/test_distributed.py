@@ -12,11 +12,13 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 # ==============================================================================
-"""Tests of cifar10_distributed_train and cifar10_cluster.
+"""Tests of cifar10_distributed_train and cifar10_cluster: naming the
+cluster, placement, training through the launcher, and one synchronous
+step against one step on all images (faults: test_distributed_faults.py).
 
-Every cluster is made of real processes talking gRPC on 127.0.0.1 (or across
-network namespaces); each is killed in a `finally`, so nothing outlives a
-test. Batches of 16 and short timeouts keep the runs short.
+Every cluster is made of real processes talking gRPC on 127.0.0.1; each is
+killed in a `finally`, so nothing outlives a test. Batches of 16 and short
+timeouts keep the runs short.
 """
 
 import json
