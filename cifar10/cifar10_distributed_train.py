@@ -75,6 +75,7 @@ if __package__:
   from cifar10 import cifar10_cluster_spec as cluster_spec
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_hooks
+  from cifar10 import cifar10_job_control as job_control
   from cifar10 import cifar10_top_layers
   from cifar10 import cifar10_train
 else:
@@ -83,6 +84,7 @@ else:
   import cifar10_cluster_spec as cluster_spec
   import cifar10_dirs
   import cifar10_hooks
+  import cifar10_job_control as job_control
   import cifar10_top_layers
   import cifar10_train
 import numpy as np
@@ -111,14 +113,6 @@ tf.app.flags.DEFINE_integer('operation_timeout_secs', 120,
 # default of 120 s would delay the end of every task by that much when a
 # thread is blocked on another task).
 STOP_GRACE_PERIOD_SECS = 2
-
-# How often a task polls for what it waits for (a ps task for the workers'
-# end, a worker for the ps tasks or the chief).
-POLL_SECS = 0.2
-
-# Shared names of the job's control queues on the ps tasks.
-STOP_QUEUE = 'cifar10_job_stop'
-DONE_QUEUE = 'cifar10_job_done'
 
 
 class TaskLostError(cifar10_dirs.UserError, RuntimeError):
@@ -300,211 +294,6 @@ class _SyncReplicasOptimizer(tf.train.SyncReplicasOptimizer):
                                       tf.errors.CancelledError))
 
 
-# ---------------------------------------------------------------------------
-# Job control: queues on the ps tasks, by shared name
-
-
-class JobControl(object):
-  """The job's stop request and the workers' end, in queues on the ps tasks.
-
-  A worker that stops for any reason (last step, signal, error) asks the
-  others to stop after their current step, wakes those waiting for a
-  synchronous token, and tells each ps task it has finished; a ps task
-  exits once every worker has.
-  """
-
-  def __init__(self, num_ps, num_workers):
-    self.num_workers = num_workers
-    with tf.name_scope('job_control'):
-      with tf.device('/job:ps/task:0/cpu:0'):
-        self.stop_queue = tf.FIFOQueue(-1, tf.int32, shapes=[[]],
-                                       shared_name=STOP_QUEUE,
-                                       name='stop_queue')
-        self.stop_requested = self.stop_queue.size() > 0
-      self.done_queues = []
-      for i in range(num_ps):
-        with tf.device('/job:ps/task:%d/cpu:0' % i):
-          self.done_queues.append(tf.FIFOQueue(
-              -1, tf.int32, shapes=[[]], shared_name=DONE_QUEUE,
-              name='done_queue_%d' % i))
-
-  def finish_ops(self, task_index, token_queue=None, global_step=None):
-    """Ops a worker runs on its way out, in this order.
-
-    Returns:
-      list of ops: request the stop; release num_workers synchronous tokens
-      (if token_queue); tell each ps task this worker is done.
-    """
-    ops = [self.stop_queue.enqueue(task_index)]
-    if token_queue is not None:
-      ops.append(self.release_op(token_queue, global_step))
-    return ops + [q.enqueue(task_index) for q in self.done_queues]
-
-  def release_op(self, token_queue, global_step):
-    """Op giving every worker a synchronous token for the current step."""
-    return token_queue.enqueue_many(
-        [tf.fill([self.num_workers], global_step.read_value())])
-
-
-class JobStopHook(tf.train.SessionRunHook):
-  """Stops this worker after a step once another task asked the job to stop.
-
-  It also bounds what a step may wait for: each training step runs with a
-  timeout of `timeout_secs` (only the step: the input threads may wait on a
-  full queue as long as they like), and when no step has ended for longer
-  (a session being recreated after a lost ps task waits without a bound in
-  TensorFlow), it names the tasks that do not answer and ends the process.
-
-  Given the `token` a synchronous worker holds after its step and the
-  `token_queue` (training without backup workers), it keeps the worker to
-  one gradient per global step. The token queue is shared: a token can be
-  left over (by a worker killed while waiting for its own, whose wait the
-  ps then cancels, or among those the chief hands out when it recovers its
-  session), and a worker taking one before its step is updated would send
-  a second gradient into that step and train on without the worker it
-  stands for. Here it puts a token back for whoever lacks one and waits for
-  the update instead, up to `timeout_secs`: if a worker is lost, none comes
-  and the job stops naming it.
-  """
-
-  def __init__(self, stop_requested, task, cluster, timeout_secs, step=None,
-               max_steps=None, release=None, global_step=None, token=None,
-               token_queue=None):
-    self._stop_requested = stop_requested
-    self._release = release
-    self._global_step = global_step
-    self._token = token
-    self._token_queue = token_queue
-    self._give_back = self._given_step = None
-    # The token and global step this worker's next gradient goes in with.
-    self._next = None
-    self._sessions = 0
-    self._step = step
-    self._max_steps = max_steps
-    self._task = task
-    self._cluster = cluster
-    self._timeout = timeout_secs
-    self.stopped_by_job = False
-    self._last = None
-    self._done = threading.Event()
-    self._watchdog = None
-
-  def begin(self):
-    if self._token is not None:
-      self._given_step = tf.placeholder(self._token.dtype, [])
-      self._give_back = self._token_queue.enqueue(self._given_step)
-
-  def after_create_session(self, session, coord):
-    self._last = time.time()
-    # A chief restarted in a running synchronous job, or recreating its
-    # session (after an aborted step), restores an earlier step: workers
-    # may be waiting for a token of a step that will not be finished, with
-    # their gradients dropped or taken. Tokens for the restored step set
-    # them going again. (Not at a job's first start: then every worker's
-    # first gradient counts.)
-    self._sessions += 1
-    if self._release is not None and (
-        self._sessions > 1 or session.run(self._global_step) > 0):
-      session.run(self._release)
-    if self._token is not None:
-      # SyncReplicasOptimizer's hook has just set the local step (the token)
-      # to the global step.
-      now = session.run(self._global_step)
-      self._next = (now, now)
-    if self._watchdog is None:
-      self._watchdog = threading.Thread(target=self._watch, daemon=True)
-      self._watchdog.start()
-
-  def before_run(self, run_context):
-    fetches = {}
-    if self._step is not None:
-      fetches['step'] = self._step
-    if self._token is not None:
-      fetches['token'] = self._token
-    return tf.train.SessionRunArgs(
-        fetches, options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
-
-  def after_run(self, run_context, run_values):
-    self._last = time.time()
-    step = run_values.results.get('step')
-    if self._token is not None:
-      step = self._one_gradient_per_step(run_context.session, step,
-                                         run_values.results['token'])
-    # The global step after this worker's update: StopAtStepHook's estimate
-    # (the step read at some point of the run, plus one) lags behind when
-    # other workers update meanwhile, which asynchronous training would
-    # overshoot --max_steps by.
-    if self._max_steps is not None and step >= self._max_steps:
-      run_context.request_stop()
-      return
-    # A run of its own: the value read by the step itself could predate a
-    # stop requested while that step waited.
-    if run_context.session.run(self._stop_requested):
-      self.stopped_by_job = True
-      run_context.request_stop()
-
-  def _one_gradient_per_step(self, session, step, token):
-    """Waits if this worker's next gradient would go into its last one's step.
-
-    Args:
-      session: the raw session.
-      step: int, the global step after this worker's run (read after it
-        took its next token).
-      token: int, that token.
-
-    Returns:
-      int, the global step the next gradient goes into.
-
-    Raises:
-      tf.errors.DeadlineExceededError: no update of that step in
-        `timeout_secs`.
-    """
-    sent_token, sent_into = self._next
-    # A token older than the step makes a gradient that the accumulators
-    # drop; one that counted leaves the worker waiting for its step's update
-    # (normally the token is only handed out after it). A step that went
-    # back was restored by the chief: the gradient went into a step undone.
-    if sent_token >= sent_into and step == sent_into:
-      self._last = time.time()  # Waiting here is not a hung step.
-      deadline = self._last + self._timeout
-      # The token taken is another worker's (one whose last gradient came
-      # too late to count may need it to send the one this step waits for).
-      # This worker's next gradient, with the token's value, is then
-      # dropped as stale, and it takes a token of the next step.
-      session.run(self._give_back, {self._given_step: sent_into},
-                  options=tf.RunOptions(timeout_in_ms=self._timeout * 1000))
-      while step == sent_into:
-        if session.run(self._stop_requested):
-          break
-        if time.time() > deadline:
-          raise tf.errors.DeadlineExceededError(
-              None, None, "waited %d s for the other workers' gradients of "
-              'global step %d' % (self._timeout, sent_into))
-        time.sleep(POLL_SECS)
-        step = session.run(self._global_step)
-    self._next = (token, step)
-    return step
-
-  def end(self, session):
-    self._done.set()
-
-  def close(self):
-    self._done.set()
-
-  def _watch(self):
-    # A step waiting that long would have raised DeadlineExceeded by now.
-    limit = self._timeout + 5
-    while not self._done.wait(1.0):
-      if time.time() - self._last > limit:
-        lost = cluster_spec.unreachable(self._cluster)
-        sys.stderr.write('cifar10_distributed_train: error: %s: no step for '
-                         '%d s; %s\n' % (self._task, limit, (
-                             'not answering: %s.' % ', '.join(lost)) if lost
-                                         else 'every task answers.'))
-        sys.stderr.flush()
-        os._exit(1)  # pylint: disable=protected-access
-
-
 class DistributedLoggerHook(cifar10_hooks.LoggerHook):
   """The trainers' log line with the true global step; the chief adds the job's
   rate.
@@ -563,7 +352,8 @@ class DistributedLoggerHook(cifar10_hooks.LoggerHook):
 # The tasks
 
 
-def _wait_for(what, ready, task, interval=POLL_SECS, say_every=10.0):
+def _wait_for(what, ready, task, interval=job_control.POLL_SECS,
+              say_every=10.0):
   """Calls ready() until it is true, saying now and then what is awaited."""
   start = last_said = time.time()
   said = False
@@ -599,7 +389,7 @@ def run_ps(server, cluster, task_index):
   for s in (signal.SIGINT, signal.SIGTERM):
     signal.signal(s, handle)
   with tf.Graph().as_default():
-    control = JobControl(len(cluster['ps']), num_workers)
+    control = job_control.JobControl(len(cluster['ps']), num_workers)
     done = control.done_queues[task_index]
     size = done.size()
     finished = done.dequeue_many(size)
@@ -624,7 +414,7 @@ def run_ps(server, cluster, task_index):
           return 'stopped by %s before every worker finished' % received[0]
         if sess.run(size):
           seen.update(int(i) for i in sess.run(finished))
-        time.sleep(POLL_SECS)
+        time.sleep(job_control.POLL_SECS)
   return 'every worker finished'
 
 
@@ -680,7 +470,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     step, loss, sync_hooks, token_queue, token = replica_train_op(
         batch_fn, num_ps, num_workers, task_index, batch_size,
         sync_replicas, replicas_to_aggregate, mixed_precision)
-    control = JobControl(num_ps, num_workers)
+    control = job_control.JobControl(num_ps, num_workers)
     global_step = tf.train.get_global_step()
     finish = control.finish_ops(task_index, token_queue, global_step)
     # What the chief initialises (not this worker's local variables).
@@ -712,7 +502,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         loss, step, log_frequency, batch_size,
         batch_size * (replicas_to_aggregate if sync_replicas else 1),
         is_chief)
-    stop_hook = JobStopHook(
+    stop_hook = job_control.JobStopHook(
         control.stop_requested, task, cluster, operation_timeout_secs, step,
         max_steps, release=control.release_op(token_queue, global_step)
         if is_chief and token_queue is not None else None,

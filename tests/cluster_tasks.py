@@ -69,6 +69,16 @@ def start_task(tasks, job, index, cluster, args, out, set_tf_config=True,
   return task
 
 
+def start_ps_and_two_workers(tasks, cluster, args, out):
+  """Starts ps 0, the chief and worker 1 of `cluster`, all with `args`.
+
+  Returns:
+    (ps, chief, worker) cifar10_cluster.Task objects, also added to `tasks`.
+  """
+  return tuple(start_task(tasks, job, index, cluster, args, out)
+               for job, index in (('ps', 0), ('worker', 0), ('worker', 1)))
+
+
 def wait_for_line(task, pattern, timeout):
   deadline = time.time() + timeout
   while time.time() < deadline:

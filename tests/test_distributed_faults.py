@@ -28,7 +28,7 @@ import time
 
 from cifar10 import cifar10_cluster
 from cluster_tasks import QUEUE_FRACTION, Output, checkpoint_global_step
-from cluster_tasks import saved_step
+from cluster_tasks import saved_step, start_ps_and_two_workers
 from cluster_tasks import start_task, tasks_killed_at_exit, trainer_args
 from cluster_tasks import wait_for_line
 from conftest import LOG_LINE
@@ -81,9 +81,7 @@ def test_worker_killed_waiting_for_its_token_stops_the_chief_naming_it(
                      '--operation_timeout_secs=15')
   out = Output()
   with tasks_killed_at_exit() as tasks:
-    start_task(tasks, 'ps', 0, cluster, args, out)
-    chief = start_task(tasks, 'worker', 0, cluster, args, out)
-    worker = start_task(tasks, 'worker', 1, cluster, args, out)
+    _, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
     _wait_for_step(chief, 20, 120)
     # The chief stopped sends no gradient: worker 1 sends its own and waits
     # for the token of the next step.
@@ -117,9 +115,7 @@ def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
                      '--replicas_to_aggregate=1')
   out = Output()
   with tasks_killed_at_exit() as tasks:
-    ps = start_task(tasks, 'ps', 0, cluster, args, out)
-    chief = start_task(tasks, 'worker', 0, cluster, args, out)
-    worker = start_task(tasks, 'worker', 1, cluster, args, out)
+    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
     _wait_for_step(worker, 10, 120)
     worker.signal(signal.SIGKILL)
     worker.wait(10)
@@ -157,9 +153,7 @@ def test_killed_ps_stops_the_workers_naming_it(
                      '--operation_timeout_secs=15')
   out = Output()
   with tasks_killed_at_exit() as tasks:
-    ps = start_task(tasks, 'ps', 0, cluster, args, out)
-    chief = start_task(tasks, 'worker', 0, cluster, args, out)
-    worker = start_task(tasks, 'worker', 1, cluster, args, out)
+    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
     _wait_for_step(chief, 25, 120)
     ps.signal(signal.SIGKILL)
     killed = time.time()
@@ -185,9 +179,7 @@ def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
                      '--operation_timeout_secs=60')
   out = Output()
   with tasks_killed_at_exit() as tasks:
-    ps = start_task(tasks, 'ps', 0, cluster, args, out)
-    chief = start_task(tasks, 'worker', 0, cluster, args, out)
-    worker = start_task(tasks, 'worker', 1, cluster, args, out)
+    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
     _wait_for_step(chief, 30, 120)
     chief.signal(signal.SIGKILL)
     chief.wait(10)
