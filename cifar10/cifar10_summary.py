@@ -136,12 +136,11 @@ _HISTOGRAM_BINS = 4096
 # Zeros and subnormals (all of cells 0-15 and their negatives) have a bin of
 # their own, past the buckets, whose count is also the sparsity's.
 _HISTOGRAM_ZERO_BIN = _HISTOGRAM_BINS // 2 - 1
-_HISTOGRAM_TABLES = 'cifar10_histogram_tables'
 
 
 def _histogram_tables():
   """The bucket limits, the lookup table of bins and the bins of each
-  bucket, once per graph.
+  bucket.
 
   Returns:
     limits: float64 [L] constant, the bucket limits (L = 1551, fewer than
@@ -156,10 +155,6 @@ def _histogram_tables():
       zeros' bin for the bucket [0, 1e-12) (an always empty bin for the
       others).
   """
-  graph = tf.get_default_graph()
-  tables = graph.get_collection(_HISTOGRAM_TABLES)
-  if tables:
-    return tables
   limits = _histogram_bucket_limits()
   cells = np.arange(2 ** (32 - _HISTOGRAM_CELL_SHIFT), dtype=np.uint64)
   first = (cells << _HISTOGRAM_CELL_SHIFT).astype(np.uint32).view(np.float32)
@@ -204,18 +199,10 @@ def _histogram_tables():
   zeros = np.where(buckets == limits.shape[0] // 2 + 1, _HISTOGRAM_ZERO_BIN,
                    _HISTOGRAM_BINS // 2)
   bucket_bins = np.stack([buckets, _HISTOGRAM_BINS - 1 - buckets, zeros], 1)
-  # Shared by every histogram of the graph, whatever scope asks first.
-  with graph.name_scope(None), tf.control_dependencies(None), tf.device(
-      '/cpu:0'), tf.name_scope('histogram_buckets'):
-    tables = [tf.constant(limits, name='limits'),
-              tf.constant((table % 2 ** 32).astype(np.uint32),
-                          name='bucket_table'),
-              tf.constant(bucket_bins.astype(np.int32), name='bucket_bins'),
-              # Shared by the graph's reshapes into encode_proto's [1, n].
-              tf.constant([1, -1], name='one_row')]
-  for table in tables:
-    graph.add_to_collection(_HISTOGRAM_TABLES, table)
-  return tables
+  return (tf.constant(limits, name='limits'),
+          tf.constant((table % 2 ** 32).astype(np.uint32),
+                      name='bucket_table'),
+          tf.constant(bucket_bins.astype(np.int32), name='bucket_bins'))
 
 
 def histogram_summary(tag, values):
@@ -244,56 +231,88 @@ def histogram_summary(tag, values):
 def _histogram(tag, values):
   """histogram_summary(tag, values), and how many of the values are zero.
 
+  The values' sums are taken here, so that the NaN check's message names
+  the tag; the rest is one call of _histogram_of_values, whose body every
+  histogram of every graph shares: a trainer builds 25 histograms at its
+  start, and as ops of their own they were two thirds of its graph and
+  took it seconds to build.
+
   Returns:
     summary: scalar string Tensor, as histogram_summary.
     zeros: int32 scalar Tensor, the number of values that are zero or
       subnormal.
   """
-  limits, table, bucket_bins, one_row = _histogram_tables()
   with tf.name_scope('histogram_summary'):
-    # Few graph ops per histogram: a trainer builds 25 of them at its start.
     v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    bits = tf.bitcast(v, tf.uint32)
-    # The cell is < 2**13: the same bits as an int32.
-    cell = tf.bitcast(tf.bitwise.right_shift(bits, _HISTOGRAM_CELL_SHIFT),
-                      tf.int32)
-    # gather_nd looks up single values faster than gather (measured).
-    bins = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + bits,
-                                  _HISTOGRAM_BIN_SHIFT)
-    # The bins are < _HISTOGRAM_BINS by construction: the raw op, without
-    # tf.math.bincount's checks of its input.
-    both = tf.raw_ops.DenseBincount(
-        input=tf.bitcast(bins, tf.int32), size=_HISTOGRAM_BINS,
-        weights=np.zeros([0], np.int32))
-    zeros = both[_HISTOGRAM_ZERO_BIN]
-    counts = tf.cast(tf.reduce_sum(tf.gather(both, bucket_bins), axis=1),
-                     tf.float64)
-    # As TensorFlow writes them: each non-empty bucket, and each run of empty
-    # ones as its last bucket (the last bucket is always written).
-    keep = tf.where(tf.concat([counts[:-1] + counts[1:], [1.0]], 0) > 0)
-    kept_limits = tf.gather_nd(limits, keep)
     v64 = tf.cast(v, tf.float64)
     # The float64 sum of float32 values cannot overflow: it is finite if and
     # only if every value is, and checking it spares a pass over the values.
     total = tf.debugging.check_numerics(
         tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
-    fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
-              ('max', tf.cast(tf.reduce_max(v), tf.float64)),
-              ('num', tf.cast(tf.size(v), tf.float64)),
-              ('sum', total),
-              # One pass, with no tensor of squares: exactly twice l2_loss.
-              ('sum_squares', 2.0 * tf.nn.l2_loss(v64)),
-              ('bucket_limit', kept_limits),
-              ('bucket', tf.gather_nd(counts, keep))]
-    histo = tf.io.encode_proto(
-        sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
-        values=[tf.reshape(value, one_row) for _, value in fields],
-        field_names=[name for name, _ in fields],
-        message_type='tensorflow.HistogramProto')
-    summary_value = tf.io.encode_proto(
-        sizes=[[1, 1]], values=[[[tag]], [histo]],
-        field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-    summary = tf.reshape(tf.io.encode_proto(
-        sizes=[[1]], values=[[summary_value]], field_names=['value'],
-        message_type='tensorflow.Summary'), [])
+    # One pass, with no tensor of squares: exactly twice l2_loss.
+    sum_squares = 2.0 * tf.nn.l2_loss(v64)
+    summary, zeros = _histogram_of_values(v, tf.constant(tag), total,
+                                          sum_squares)
   return summary, zeros
+
+
+@tf.function(input_signature=[tf.TensorSpec([None], tf.float32),
+                              tf.TensorSpec([], tf.string),
+                              tf.TensorSpec([], tf.float64),
+                              tf.TensorSpec([], tf.float64)],
+             autograph=False)
+def _histogram_of_values(v, tag, total, sum_squares):
+  """The serialized histogram Summary of `v` and its count of zeros.
+
+  A graph function: traced once per process, and called from each graph
+  (TensorFlow inlines the call into the graph when a session runs it).
+
+  Args:
+    v: float32 [N], the values, all finite.
+    tag: string scalar, the summary's tag.
+    total: float64 scalar, the sum of the values.
+    sum_squares: float64 scalar, the sum of their squares.
+
+  Returns:
+    summary: string scalar, a serialized Summary with one histogram value.
+    zeros: int32 scalar, how many of the values are zero or subnormal.
+  """
+  with tf.device('/cpu:0'):
+    limits, table, bucket_bins = _histogram_tables()
+  bits = tf.bitcast(v, tf.uint32)
+  # The cell is < 2**13: the same bits as an int32.
+  cell = tf.bitcast(tf.bitwise.right_shift(bits, _HISTOGRAM_CELL_SHIFT),
+                    tf.int32)
+  # gather_nd looks up single values faster than gather (measured).
+  bins = tf.bitwise.right_shift(tf.gather_nd(table, cell[:, None]) + bits,
+                                _HISTOGRAM_BIN_SHIFT)
+  # The bins are < _HISTOGRAM_BINS by construction: the raw op, without
+  # tf.math.bincount's checks of its input.
+  both = tf.raw_ops.DenseBincount(
+      input=tf.bitcast(bins, tf.int32), size=_HISTOGRAM_BINS,
+      weights=np.zeros([0], np.int32))
+  counts = tf.cast(tf.reduce_sum(tf.gather(both, bucket_bins), axis=1),
+                   tf.float64)
+  # As TensorFlow writes them: each non-empty bucket, and each run of empty
+  # ones as its last bucket (the last bucket is always written).
+  keep = tf.where(tf.concat([counts[:-1] + counts[1:], [1.0]], 0) > 0)
+  kept_limits = tf.gather_nd(limits, keep)
+  fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
+            ('max', tf.cast(tf.reduce_max(v), tf.float64)),
+            ('num', tf.cast(tf.size(v), tf.float64)),
+            ('sum', total),
+            ('sum_squares', sum_squares),
+            ('bucket_limit', kept_limits),
+            ('bucket', tf.gather_nd(counts, keep))]
+  histo = tf.io.encode_proto(
+      sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
+      values=[tf.reshape(value, [1, -1]) for _, value in fields],
+      field_names=[name for name, _ in fields],
+      message_type='tensorflow.HistogramProto')
+  summary_value = tf.io.encode_proto(
+      sizes=[[1, 1]], values=[tf.reshape(tag, [1, 1]), [histo]],
+      field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
+  summary = tf.reshape(tf.io.encode_proto(
+      sizes=[[1]], values=[[summary_value]], field_names=['value'],
+      message_type='tensorflow.Summary'), [])
+  return summary, both[_HISTOGRAM_ZERO_BIN]

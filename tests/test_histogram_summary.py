@@ -114,18 +114,28 @@ def test_nan_or_infinity_fails_the_step_naming_the_tag(bad):
       tf.Session().run(summary)
 
 
-def test_one_lookup_table_per_graph_and_tower_tags():
+def test_one_histogram_function_per_graph_and_tower_tags():
+  """Every histogram calls one graph function, which holds the lookup tables
+  once: a trainer's 25 histograms add a few ops each to its graph."""
   with tf.Graph().as_default() as g:
     with tf.name_scope('tower_1'):
       cifar10_summary.tower_histogram_summary(
           'tower_1/conv1/conv1/activations',
           tf.zeros([4, 3]))
+    ops_before = len(g.get_operations())
     cifar10_summary.tower_histogram_summary('conv1/weights', tf.ones([5]))
-    consts = [op for op in g.get_operations() if op.type == 'Const'
-              and op.name.startswith('histogram_buckets/')]
-    assert sorted(op.name for op in consts) == [
-        'histogram_buckets/bucket_bins', 'histogram_buckets/bucket_table',
-        'histogram_buckets/limits', 'histogram_buckets/one_row']
+    assert len(g.get_operations()) - ops_before <= 15
+    library = g.as_graph_def().library.function
+    assert len(library) == 1
+    assert '_histogram_of_values' in library[0].signature.name
+    consts = sorted(n.name for n in library[0].node_def if n.op == 'Const'
+                    and n.attr['value'].tensor.tensor_shape.dim
+                    and n.attr['value'].tensor.tensor_shape.dim[0].size > 1000)
+    assert consts == ['bucket_bins', 'bucket_table', 'limits']
+    assert not [op for op in g.get_operations() if op.type == 'Const'
+                and op.outputs[0].shape.num_elements() > 1000]
+    calls = [op for op in g.get_operations() if op.type == 'PartitionedCall']
+    assert len(calls) == 2
     serialized = tf.Session().run(tf.summary.merge_all())
   tags = [v.tag for v in summary_pb2.Summary.FromString(serialized).value]
   assert tags == ['conv1/conv1/activations', 'conv1/weights']
