@@ -117,11 +117,9 @@ class Task(object):
     environment['PYTHONUNBUFFERED'] = '1'
     self._lock = lock or threading.Lock()
     self.output = []
-    self.process = subprocess.Popen(
+    self.process = self._start(
         (command or [sys.executable, '-m', TRAINER]) + list(args),
-        env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, bufsize=1,
-        start_new_session=True, preexec_fn=_die_with_parent)
+        environment)
     self._threads = [
         threading.Thread(target=self._copy, args=(self.process.stdout,
                                                   out or sys.stdout),
@@ -131,6 +129,23 @@ class Task(object):
                          daemon=True)]
     for t in self._threads:
       t.start()
+
+  def _start(self, argv, env):
+    """Starts the task's process.
+
+    Args:
+      argv: list of str, the command.
+      env: dict, its environment.
+
+    Returns:
+      subprocess.Popen, with text pipes for stdout and stderr; in its own
+      session (a Ctrl-C to the launcher's terminal reaches the launcher only,
+      which stops the tasks in order), killed if the launcher dies.
+    """
+    return subprocess.Popen(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, bufsize=1,
+        start_new_session=True, preexec_fn=_die_with_parent)
 
   def _copy(self, stream, out):
     for line in stream:

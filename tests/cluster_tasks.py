@@ -20,14 +20,17 @@ nothing outlives a test.
 """
 
 import contextlib
+import os
 import re
 import signal
+import sys
 import time
 
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_cluster
 from conftest import script_env
+from conftest import start_script
 
 
 class Output(object):
@@ -60,11 +63,29 @@ def tasks_killed_at_exit():
       task.wait(30)
 
 
+class ForkedTask(cifar10_cluster.Task):
+  """A task of cifar10_distributed_train started as the tests start scripts:
+  forked from the zygote that has imported TensorFlow (conftest.start_script)
+  where it can, so that a cluster of three tasks does not import it three
+  times over on two cores. Any other command (a network namespace's) is a
+  real process, as cifar10_cluster starts it."""
+
+  def _start(self, argv, env):
+    if argv[:3] != [sys.executable, '-m', cifar10_cluster.TRAINER]:
+      return super(ForkedTask, self)._start(argv, env)
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    with os.fdopen(out_w, 'wb') as out, os.fdopen(err_w, 'wb') as err:
+      process = start_script(argv[1:], out, err, env=env)
+    process.stdout = os.fdopen(out_r, 'r', buffering=1)
+    process.stderr = os.fdopen(err_r, 'r', buffering=1)
+    return process
+
+
 def start_task(tasks, job, index, cluster, args, out, set_tf_config=True,
-           command=None):
-  task = cifar10_cluster.Task(job, index, cluster, args, env=script_env(),
-                              out=out, err=out, command=command,
-                              set_tf_config=set_tf_config)
+               command=None):
+  task = ForkedTask(job, index, cluster, args, env=script_env(), out=out,
+                    err=out, command=command, set_tf_config=set_tf_config)
   tasks.append(task)
   return task
 

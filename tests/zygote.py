@@ -28,9 +28,10 @@ those of a script started by hand. Uncaught exceptions, SystemExit and the
 interpreter's shutdown are handled by the interpreter itself, as in a real
 start.
 
-Only requests whose environment is the zygote's own are forked; any other
-(a test that sets TF_ variables, a file-size limit, ...) runs as a real
-subprocess, so what is read at import time always comes from a real start.
+Only requests whose environment is the zygote's own are forked (but for
+variables nothing reads at import: RUN_TIME_VARIABLES); any other (a test
+that sets TF_ variables, a file-size limit, ...) runs as a real subprocess,
+so what is read at import time always comes from a real start.
 tests/test_zygote.py checks that both ways print the same lines.
 
 The zygote is the children's parent: it reaps them and sends each exit
@@ -228,6 +229,10 @@ class ZygoteProcess(object):
     self.send_signal(signal.SIGKILL)
 
 
+# Variables no import reads: a request may differ from the zygote in them.
+RUN_TIME_VARIABLES = ('PYTEST_CURRENT_TEST', 'TF_CONFIG')
+
+
 class Zygote(object):
   """Starts scripts by forking one process that imported TensorFlow.
 
@@ -263,9 +268,11 @@ class Zygote(object):
     listener.close()  # Connections queue until the zygote has imported.
 
   def usable_for(self, env):
-    """Whether `env` is the zygote's (pytest's per-test variable aside)."""
+    """Whether `env` is the zygote's, but for variables read only after the
+    import: pytest's per-test one and a distributed task's TF_CONFIG (which
+    the package reads when the trainer starts)."""
     def settled(e):
-      return {k: v for k, v in e.items() if k != 'PYTEST_CURRENT_TEST'}
+      return {k: v for k, v in e.items() if k not in RUN_TIME_VARIABLES}
     return settled(env) == settled(self._env)
 
   def spawn(self, argv, cwd, env, stdin, stdout, stderr):
