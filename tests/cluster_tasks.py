@@ -64,14 +64,14 @@ def tasks_killed_at_exit():
 
 
 class ForkedTask(cifar10_cluster.Task):
-  """A task of cifar10_distributed_train started as the tests start scripts:
-  forked from the zygote that has imported TensorFlow (conftest.start_script)
-  where it can, so that a cluster of three tasks does not import it three
-  times over on two cores. Any other command (a network namespace's) is a
-  real process, as cifar10_cluster starts it."""
+  """A task started as the tests start scripts: a `python -m` or `python -c`
+  command is forked from the zygote that has imported TensorFlow
+  (conftest.start_script) where it can, so that a cluster of three tasks
+  does not import it three times over on two cores. Any other command (a
+  network namespace's) is a real process, as cifar10_cluster starts it."""
 
   def _start(self, argv, env):
-    if argv[:3] != [sys.executable, '-m', cifar10_cluster.TRAINER]:
+    if argv[0] != sys.executable or argv[1] not in ('-m', '-c'):
       return super(ForkedTask, self)._start(argv, env)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
