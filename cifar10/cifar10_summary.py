@@ -42,6 +42,7 @@ import re
 
 import numpy as np
 import tensorflow.compat.v1 as tf
+from tensorflow.core.framework import summary_pb2
 
 # The name scope of each model replica ("tower") of the multi-GPU trainer:
 # tower_0, tower_1, ...
@@ -231,11 +232,11 @@ def histogram_summary(tag, values):
 def _histogram(tag, values):
   """histogram_summary(tag, values), and how many of the values are zero.
 
-  The values' sums are taken here, so that the NaN check's message names
-  the tag; the rest is one call of _histogram_of_values, whose body every
-  histogram of every graph shares: a trainer builds 25 histograms at its
-  start, and as ops of their own they were two thirds of its graph and
-  took it seconds to build.
+  The values' sum is checked here, so that the NaN check's message names
+  the tag; the histogram itself is one call of _histogram_value, a graph
+  function every histogram of every graph shares. As ops of their own, a
+  trainer's 25 histograms were two thirds of its graph, took it seconds to
+  build, and as much again to optimize at its first summary step.
 
   Returns:
     summary: scalar string Tensor, as histogram_summary.
@@ -249,36 +250,40 @@ def _histogram(tag, values):
     # only if every value is, and checking it spares a pass over the values.
     total = tf.debugging.check_numerics(
         tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
-    # One pass, with no tensor of squares: exactly twice l2_loss.
-    sum_squares = 2.0 * tf.nn.l2_loss(v64)
-    summary, zeros = _histogram_of_values(v, tf.constant(tag), total,
-                                          sum_squares)
+    # On the CPU, as TensorFlow's histogram kernel: EncodeProto has no GPU
+    # kernel, and the call runs as one function on one device.
+    with tf.device('/cpu:0'):
+      value, zeros = _histogram_value(v, v64, total)
+    # A serialized message followed by another is the two merged: the tag's
+    # field (encoded here, once) and the function's histo field make the
+    # Summary.Value that encode_proto would write with both.
+    tag_field = summary_pb2.Summary.Value(tag=tag).SerializeToString()
+    summary = tf.reshape(tf.io.encode_proto(
+        sizes=[[1]], values=[tf.strings.join([tag_field, value])],
+        field_names=['value'], message_type='tensorflow.Summary'), [])
   return summary, zeros
 
 
+# Not inlined: the function is optimized once per process at its first call
+# rather than 25 times over, as part of the graph, at every start.
 @tf.function(input_signature=[tf.TensorSpec([None], tf.float32),
-                              tf.TensorSpec([], tf.string),
-                              tf.TensorSpec([], tf.float64),
+                              tf.TensorSpec([None], tf.float64),
                               tf.TensorSpec([], tf.float64)],
-             autograph=False)
-def _histogram_of_values(v, tag, total, sum_squares):
-  """The serialized histogram Summary of `v` and its count of zeros.
-
-  A graph function: traced once per process, and called from each graph
-  (TensorFlow inlines the call into the graph when a session runs it).
+             autograph=False, experimental_attributes={'_noinline': True})
+def _histogram_value(v, v64, total):
+  """A serialized Summary.Value with the histogram of `v` (and no tag), and
+  the count of zeros among the values.
 
   Args:
     v: float32 [N], the values, all finite.
-    tag: string scalar, the summary's tag.
-    total: float64 scalar, the sum of the values.
-    sum_squares: float64 scalar, the sum of their squares.
+    v64: float64 [N], the same values.
+    total: float64 scalar, their sum.
 
   Returns:
-    summary: string scalar, a serialized Summary with one histogram value.
+    value: string [1, 1], the serialized Summary.Value.
     zeros: int32 scalar, how many of the values are zero or subnormal.
   """
-  with tf.device('/cpu:0'):
-    limits, table, bucket_bins = _histogram_tables()
+  limits, table, bucket_bins = _histogram_tables()
   bits = tf.bitcast(v, tf.uint32)
   # The cell is < 2**13: the same bits as an int32.
   cell = tf.bitcast(tf.bitwise.right_shift(bits, _HISTOGRAM_CELL_SHIFT),
@@ -301,7 +306,8 @@ def _histogram_of_values(v, tag, total, sum_squares):
             ('max', tf.cast(tf.reduce_max(v), tf.float64)),
             ('num', tf.cast(tf.size(v), tf.float64)),
             ('sum', total),
-            ('sum_squares', sum_squares),
+            # One pass, with no tensor of squares: exactly twice l2_loss.
+            ('sum_squares', 2.0 * tf.nn.l2_loss(v64)),
             ('bucket_limit', kept_limits),
             ('bucket', tf.gather_nd(counts, keep))]
   histo = tf.io.encode_proto(
@@ -309,10 +315,7 @@ def _histogram_of_values(v, tag, total, sum_squares):
       values=[tf.reshape(value, [1, -1]) for _, value in fields],
       field_names=[name for name, _ in fields],
       message_type='tensorflow.HistogramProto')
-  summary_value = tf.io.encode_proto(
-      sizes=[[1, 1]], values=[tf.reshape(tag, [1, 1]), [histo]],
-      field_names=['tag', 'histo'], message_type='tensorflow.Summary.Value')
-  summary = tf.reshape(tf.io.encode_proto(
-      sizes=[[1]], values=[[summary_value]], field_names=['value'],
-      message_type='tensorflow.Summary'), [])
-  return summary, both[_HISTOGRAM_ZERO_BIN]
+  value = tf.io.encode_proto(sizes=[[1]], values=[[histo]],
+                             field_names=['histo'],
+                             message_type='tensorflow.Summary.Value')
+  return tf.reshape(value, [1, 1]), both[_HISTOGRAM_ZERO_BIN]

@@ -127,7 +127,8 @@ def test_one_histogram_function_per_graph_and_tower_tags():
     assert len(g.get_operations()) - ops_before <= 15
     library = g.as_graph_def().library.function
     assert len(library) == 1
-    assert '_histogram_of_values' in library[0].signature.name
+    assert '_histogram_value' in library[0].signature.name
+    assert library[0].attr['_noinline'].b  # Optimized once, not per call.
     consts = sorted(n.name for n in library[0].node_def if n.op == 'Const'
                     and n.attr['value'].tensor.tensor_shape.dim
                     and n.attr['value'].tensor.tensor_shape.dim[0].size > 1000)
