@@ -120,3 +120,17 @@ def test_signals_and_exit_statuses_are_those_of_the_script():
     exits = start_script(['-c', 'import sys; sys.exit(3)'], out,
                          subprocess.STDOUT)
     assert exits.wait(30) == 3
+
+
+def test_only_variables_read_after_the_import_may_differ_from_the_zygote():
+  """A distributed task's TF_CONFIG (read when the trainer starts) is
+  forked; any other difference, such as a TF_ variable TensorFlow reads at
+  its import, is a real start."""
+  import zygote  # pylint: disable=g-import-not-at-top
+  own = {'PATH': '/usr/bin', 'PYTHONUNBUFFERED': '1'}
+  z = zygote.Zygote(own, REPO)  # Not started: nothing is forked here.
+  assert z.usable_for(dict(own, TF_CONFIG='{"cluster": {}}',
+                           PYTEST_CURRENT_TEST='a test'))
+  assert not z.usable_for(dict(own, TF_CPP_MIN_LOG_LEVEL='3'))
+  assert not z.usable_for(dict(own, PATH='/bin'))
+  assert not z.usable_for({'PATH': '/usr/bin'})
