@@ -65,29 +65,6 @@ VARIABLE_SHAPES = {
 }
 
 
-# The test files, slowest first (their test-seconds in one run of the
-# README's command on a 2-core AVX2 EPYC, 2026-12-04: 150 down to 2).
-# pytest-xdist, told --no-loadscope-reorder, hands the files to its two
-# workers in this order, so that the long ones do not come last and leave
-# one worker alone at the end. A file not named here runs after these.
-SLOWEST_FIRST = (
-    'test_reliability.py', 'test_faults.py', 'test_distributed_faults.py',
-    'test_multi_gpu_train.py', 'test_distributed.py',
-    'test_mixed_precision.py', 'test_benchmark.py', 'test_scripts.py',
-    'test_fidelity.py', 'test_flat_imports.py', 'test_tensorboard.py',
-    'test_exercises.py', 'test_zygote.py', 'test_download.py',
-    'test_synthetic.py', 'test_pipeline_distribution.py', 'test_svhn.py',
-    'test_model.py', 'test_histogram_summary.py', 'test_input.py')
-
-
-def pytest_collection_modifyitems(items):
-  def rank(item):
-    name = os.path.basename(str(item.fspath))
-    return (SLOWEST_FIRST.index(name) if name in SLOWEST_FIRST
-            else len(SLOWEST_FIRST))
-  items.sort(key=rank)  # Stable: each file's tests keep their order.
-
-
 def script_env():
   """Environment for the scripts run by the tests."""
   env = dict(os.environ)
