@@ -21,10 +21,12 @@ test. (A file of its own, so that pytest-xdist runs it beside the other
 distributed tests.)
 """
 
+import contextlib
 import re
 import signal
 import sys
 import time
+import types
 
 from cifar10 import cifar10_cluster
 from cluster_tasks import QUEUE_FRACTION, Output, checkpoint_global_step
@@ -42,6 +44,26 @@ def _fault_args(data_dir, train_dir, *more):
   return ['--data_dir=' + data_dir, '--train_dir=' + train_dir,
           '--batch_size=16', '--log_frequency=10', '--max_steps=100000',
           '--save_checkpoint_steps=20', QUEUE_FRACTION] + list(more)
+
+
+@contextlib.contextmanager
+def _fault_job(data_dir, train_dir, *more):
+  """Starts ps 0, the chief and worker 1 of a 1 + 2 cluster on 127.0.0.1 with
+  the fault tests' flags and `more`; kills whatever still runs at exit.
+
+  Yields:
+    a namespace: cluster, out (their Output), ps, chief, worker, and
+    start(index), which starts worker `index` again with the same flags.
+  """
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = _fault_args(data_dir, train_dir, *more)
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
+    yield types.SimpleNamespace(
+        cluster=cluster, out=out, ps=ps, chief=chief, worker=worker,
+        start=lambda index: start_task(tasks, 'worker', index, cluster, args,
+                                       out))
 
 
 def _last_step(task):
@@ -73,15 +95,12 @@ def test_worker_killed_waiting_for_its_token_stops_the_chief_naming_it(
   the shared queue (the ps cancels the dead worker's wait): the chief must
   not take it too and train on alone, its gradient counted twice a step.
   """
-  cluster = cifar10_cluster.cluster_spec(1, 2)
   # The timeout also bounds how long worker 1 waits for the chief's first
   # step (its shuffle queue filling): up to 9 s seen with another test file
   # running beside this one on 2 cores.
-  args = _fault_args(synthetic_data_dir, str(tmp_path / 'train'),
-                     '--operation_timeout_secs=15')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    _, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
+  with _fault_job(synthetic_data_dir, str(tmp_path / 'train'),
+                  '--operation_timeout_secs=15') as job:
+    chief, worker = job.chief, job.worker
     _wait_for_step(chief, 20, 120)
     # The chief stopped sends no gradient: worker 1 sends its own and waits
     # for the token of the next step.
@@ -92,14 +111,14 @@ def test_worker_killed_waiting_for_its_token_stops_the_chief_naming_it(
     time.sleep(1)
     chief.signal(signal.SIGCONT)
     killed = time.time()
-    assert chief.wait(60) == 1, out.text[-5000:]
+    assert chief.wait(60) == 1, job.out.text[-5000:]
     # The step timeout (15 s), and the time to name what is missing.
     assert time.time() - killed < 40
   assert re.match(
       r'^cifar10_distributed_train: error: worker 0 \(chief\): stopped at '
       r'global step \d+: not answering: worker 1 \(%s\) \((Operation timed '
       r"out\.|waited 15 s for the other workers' gradients of global step "
-      r'\d+)\)$' % re.escape(cluster['worker'][1]),
+      r'\d+)\)$' % re.escape(job.cluster['worker'][1]),
       _error_line(chief)), _error_line(chief)
   assert 'Traceback' not in ''.join(chief.output)
 
@@ -109,23 +128,19 @@ def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
   """--replicas_to_aggregate=1 of 2: losing worker 1 does not stop the job;
   restarted, it rejoins; SIGTERM to the chief stops every task cleanly."""
   train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=10',
-                     '--replicas_to_aggregate=1')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
+  with _fault_job(synthetic_data_dir, train_dir, '--operation_timeout_secs=10',
+                  '--replicas_to_aggregate=1') as job:
+    ps, chief, worker = job.ps, job.chief, job.worker
     _wait_for_step(worker, 10, 120)
     worker.signal(signal.SIGKILL)
     worker.wait(10)
     step = _wait_for_step(chief, _last_step(chief) + 20, 60)
-    again = start_task(tasks, 'worker', 1, cluster, args, out)
+    again = job.start(1)
     wait_for_line(again, 'worker 1: training', 90)
     _wait_for_step(again, step + 10, 90)
     chief.signal(signal.SIGTERM)
     for task in (chief, again, ps):
-      assert task.wait(60) == 0, out.text[-5000:]
+      assert task.wait(60) == 0, job.out.text[-5000:]
   chief_out = ''.join(chief.output)
   # The chief names the checkpoint it saved last. The backup worker's last
   # gradient may still be applied while it saves, so that checkpoint's
@@ -147,22 +162,19 @@ def test_backup_worker_lost_and_rejoining_then_sigterm_to_the_chief(
 def test_killed_ps_stops_the_workers_naming_it(
     synthetic_data_dir, tmp_path):
   train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
   # As above: longer than the chief's first step on a loaded machine.
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=15')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
+  with _fault_job(synthetic_data_dir, train_dir,
+                  '--operation_timeout_secs=15') as job:
+    ps, chief, worker = job.ps, job.chief, job.worker
     _wait_for_step(chief, 25, 120)
     ps.signal(signal.SIGKILL)
     killed = time.time()
     for task in (chief, worker):
-      assert task.wait(60) == 1, out.text[-5000:]
+      assert task.wait(60) == 1, job.out.text[-5000:]
     assert time.time() - killed < 50
   for task in (chief, worker):
-    assert ('not answering: ps 0 (%s)' % cluster['ps'][0]) in _error_line(
-        task)
+    assert ('not answering: ps 0 (%s)' % job.cluster['ps'][0]) in (
+        _error_line(task))
   # The chief's checkpoints stay; starting the job again resumes from them
   # as the restarted chief below does.
   assert checkpoint_global_step(train_dir) >= 20
@@ -174,18 +186,15 @@ def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
   waited carries on; SIGTERM to that worker stops the job with a final
   checkpoint from the chief."""
   train_dir = str(tmp_path / 'train')
-  cluster = cifar10_cluster.cluster_spec(1, 2)
-  args = _fault_args(synthetic_data_dir, train_dir,
-                     '--operation_timeout_secs=60')
-  out = Output()
-  with tasks_killed_at_exit() as tasks:
-    ps, chief, worker = start_ps_and_two_workers(tasks, cluster, args, out)
+  with _fault_job(synthetic_data_dir, train_dir,
+                  '--operation_timeout_secs=60') as job:
+    ps, chief, worker = job.ps, job.chief, job.worker
     _wait_for_step(chief, 30, 120)
     chief.signal(signal.SIGKILL)
     chief.wait(10)
     saved = checkpoint_global_step(train_dir)
     before = _last_step(worker)
-    chief = start_task(tasks, 'worker', 0, cluster, args, out)
+    chief = job.start(0)
     _wait_for_step(chief, saved + 10, 90)
     assert min(int(m.group(1)) for m in LOG_LINE.finditer(
         ''.join(chief.output))) >= saved
@@ -193,7 +202,7 @@ def test_killed_chief_restarts_from_its_checkpoint_then_sigterm_to_a_worker(
     _wait_for_step(worker, before + 10, 60)
     worker.signal(signal.SIGTERM)
     for task in (worker, chief, ps):
-      assert task.wait(60) == 0, out.text[-5000:]
+      assert task.wait(60) == 0, job.out.text[-5000:]
   assert 'worker 1: SIGTERM received: stopped the job after step' in ''.join(
       worker.output)
   assert 'worker 0 (chief): stopped after step' in ''.join(chief.output)
