@@ -330,7 +330,7 @@ def inference(images, mixed_precision=None, top_layers=None):
                                     [1, 1, 1, 1], padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.0),
                               var_dtype)
-    pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
+    pre_activation = cifar10_precision.bias_add(conv, tf.cast(biases, dtype))
     conv1 = tf.nn.relu(pre_activation, name=scope.name)
     _activation_summary(conv1)
 
@@ -351,7 +351,7 @@ def inference(images, mixed_precision=None, top_layers=None):
                                     [1, 1, 1, 1], padding='SAME')
     biases = _variable_on_cpu('biases', [64], tf.constant_initializer(0.1),
                               var_dtype)
-    pre_activation = tf.nn.bias_add(conv, tf.cast(biases, dtype))
+    pre_activation = cifar10_precision.bias_add(conv, tf.cast(biases, dtype))
     conv2 = tf.nn.relu(pre_activation, name=scope.name)
     _activation_summary(conv2)
 
@@ -442,7 +442,7 @@ def _locally_connected(x, filters, stddev, wd, var_dtype):
   # One matrix product per position: out[b,i,j,o] = sum_k p[b,i,j,k] W[i,j,k,o].
   local = tf.einsum('bijk,ijko->bijo', patches,
                     tf.cast(weights, x.dtype.base_dtype))
-  return tf.nn.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
+  return cifar10_precision.bias_add(local, tf.cast(biases, x.dtype.base_dtype))
 
 
 def locally_connected_top(pool2, var_dtype=None):

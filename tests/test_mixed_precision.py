@@ -167,6 +167,27 @@ def test_bfloat16_convolutions_where_the_cpu_has_them(monkeypatch, native):
   assert [t for t, _, _, c in ops if not c] == ['Conv2DBackpropInput']
 
 
+@pytest.mark.parametrize('shape', [[128, 24, 24, 64], [2, 6, 6, 32]])
+def test_bfloat16_bias_gradient_sums_in_float32(shape):
+  """conv1's bias gradient sums 73,728 bfloat16 terms per channel: summed in
+  float32 and rounded once, it is the exact sum to bfloat16 rounding (in
+  bfloat16, the sum stops growing at 256 times a term)."""
+  rng = np.random.RandomState(0)
+  dy = (rng.rand(*shape) + 0.5).astype(np.float32)  # One sign: no cancelling.
+  with tf.Graph().as_default():
+    value = tf.zeros(shape, tf.bfloat16)
+    bias = tf.zeros(shape[-1:], tf.bfloat16)
+    out = cifar10_precision.bias_add(value, bias)
+    grads = tf.gradients(out, [value, bias], grad_ys=tf.cast(dy, tf.bfloat16))
+    with tf.Session() as sess:
+      out, (dvalue, dbias) = sess.run([out, grads])
+  assert out.dtype == dvalue.dtype == dbias.dtype == tf.bfloat16.as_numpy_dtype
+  exact = dy.astype(tf.bfloat16.as_numpy_dtype).astype(np.float64)
+  np.testing.assert_array_equal(dvalue.astype(np.float64), exact)
+  np.testing.assert_allclose(dbias.astype(np.float64),
+                             exact.sum(axis=(0, 1, 2)), rtol=BFLOAT16_EPS)
+
+
 def test_bfloat16_first_step_is_float32_training_rounded(monkeypatch):
   exact = _first_step(False)
   # Where the CPU has no bfloat16 arithmetic the convolutions run in float32
