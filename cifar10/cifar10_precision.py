@@ -215,7 +215,8 @@ def bias_add(value, bias):
   @tf.custom_gradient
   def _bias_add(value, bias):
     def grad(dy):
-      return dy, tf.reduce_sum(dy, axis=list(range(dy.shape.ndims - 1)))
+      # Every axis but the last (channels), whatever the rank.
+      return dy, tf.reduce_sum(dy, axis=tf.range(tf.rank(dy) - 1))
     return tf.nn.bias_add(value, bias), grad
 
   return _bias_add(value, bias)
