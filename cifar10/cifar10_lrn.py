@@ -72,8 +72,9 @@ def lrn(x, name):
     dx = dy * n^-beta - 2 * alpha * beta * x * (sum of dy * y / n over it),
   both with one matmul per window sum, which also applies the constant
   factors (and adds the bias). The values equal tf.nn.lrn's to float32
-  rounding; the training step measured 1.09-1.22x faster on a 2-core CPU. In bfloat16 (--mixed_precision on a CPU) the same is computed
-  in float32 between two casts: the CPU's bfloat16 element-wise ops convert
+  rounding; the training step measured 1.09-1.22x faster on a 2-core CPU.
+  In bfloat16 (--mixed_precision on a CPU) the same is computed in float32
+  between two casts: the CPU's bfloat16 element-wise ops convert
   to float32 and back at every op, and the profile showed LRN's dozen of
   them taking longer in bfloat16 than in float32. GPUs (cuDNN) and float16
   keep tf.nn.lrn.

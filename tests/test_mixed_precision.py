@@ -19,8 +19,9 @@ float32 training's (so checkpoints switch precision both ways), no loss
 scaling is applied, and training follows float32's (the same held-out loss
 to bfloat16 rounding after ten steps). Both ways of computing bfloat16 are
 tested on every CPU: TensorFlow's bfloat16 kernels, and float32 kernels on
-bfloat16 values (what CPUs without bfloat16 arithmetic run). (tests/test_scripts.py resumes a float32 checkpoint with
---mixed_precision through cifar10_train.)
+bfloat16 values (what CPUs without bfloat16 arithmetic run); the bias
+gradients are the exact sums to bfloat16 rounding. (tests/test_scripts.py
+resumes a float32 checkpoint with --mixed_precision through cifar10_train.)
 """
 
 import functools
