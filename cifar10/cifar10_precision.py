@@ -29,8 +29,11 @@ Summary of available functions:
  # The dtype inference() computes in, or None for the variables' own.
  dtype = compute_dtype()
 
- # tf.nn.conv2d, with bfloat16 numbers but float32 kernels on a CPU
- # without bfloat16 arithmetic.
+ # Whether bfloat16 runs at its own speed: the CPU has it, oneDNN is on.
+ native_bfloat16()
+
+ # tf.nn.conv2d, with bfloat16 numbers but float32 kernels where bfloat16
+ # is not native.
  conv = conv2d(images, kernel, [1, 1, 1, 1], 'SAME')
 
  # tf.nn.bias_add, whose bias gradient sums bfloat16 in float32.
@@ -42,6 +45,8 @@ Summary of available functions:
 from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
+
+import os
 
 from absl import flags
 import tensorflow.compat.v1 as tf
@@ -121,6 +126,32 @@ def cpu_computes_bfloat16(cpuinfo='/proc/cpuinfo'):
   return bool(words & {'avx512_bf16', 'amx_bf16'})
 
 
+def onednn_on():
+  """True if TensorFlow's oneDNN kernels are on in this process.
+
+  TF_ENABLE_ONEDNN_OPTS decides (the package sets it to 1 unless it is set;
+  TensorFlow's own start-up message suggests 0 for bit-reproducible
+  float32). oneDNN's are TensorFlow's only bfloat16 kernels that run at
+  bfloat16's speed on a CPU.
+
+  Returns:
+    bool.
+  """
+  try:
+    # TensorFlow's own reading of the variable, as its kernels see it.
+    from tensorflow.python.util import _pywrap_util_port  # pylint: disable=g-import-not-at-top
+    return bool(_pywrap_util_port.IsMklEnabled())
+  except (ImportError, AttributeError):
+    return os.environ.get('TF_ENABLE_ONEDNN_OPTS', '1').strip().lower() not in (
+        '0', 'false')
+
+
+def native_bfloat16():
+  """True if TensorFlow computes bfloat16 at its own speed here: a CPU with
+  AVX512_BF16 or AMX, and oneDNN on."""
+  return cpu_computes_bfloat16() and onednn_on()
+
+
 _warned_slow_bfloat16 = []
 
 
@@ -131,7 +162,8 @@ def compute_dtype(mixed_precision=None):
   it has float32's exponent range (no loss scaling) and CPUs with
   AVX512_BF16 or AMX compute it at twice float32's rate or more. Other CPUs
   have no bfloat16 arithmetic: there it still runs (the same numbers as on
-  any CPU), after one warning line that it is slower than float32.
+  any CPU), after one warning line that it is slower than float32. So it
+  does with oneDNN off (TF_ENABLE_ONEDNN_OPTS=0), and the line says so.
 
   Args:
     mixed_precision: bool, default --mixed_precision; or tf.float16 or
@@ -148,21 +180,30 @@ def compute_dtype(mixed_precision=None):
     return None
   if tf.config.list_physical_devices('GPU'):
     return tf.float16
-  if not cpu_computes_bfloat16() and not _warned_slow_bfloat16:
+  if not native_bfloat16() and not _warned_slow_bfloat16:
     _warned_slow_bfloat16.append(True)
-    tf.logging.warning(
-        '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
-        'or AMX), so bfloat16 runs slower than float32 here; leave '
-        '--mixed_precision off on this machine.')
+    if cpu_computes_bfloat16():
+      tf.logging.warning(
+          '--mixed_precision: TF_ENABLE_ONEDNN_OPTS=%s turns off oneDNN, '
+          'whose kernels are TensorFlow\'s only fast bfloat16 ones on a CPU, '
+          'so bfloat16 runs slower than float32 here; unset '
+          'TF_ENABLE_ONEDNN_OPTS or leave --mixed_precision off.',
+          os.environ.get('TF_ENABLE_ONEDNN_OPTS', ''))
+    else:
+      tf.logging.warning(
+          '--mixed_precision: this CPU has no bfloat16 arithmetic '
+          '(AVX512_BF16 or AMX), so bfloat16 runs slower than float32 here; '
+          'leave --mixed_precision off on this machine.')
   return tf.bfloat16
 
 
 def conv2d(inputs, filters, strides, padding):
   """tf.nn.conv2d, with bfloat16 convolutions in float32 kernels on CPUs
-  that have no bfloat16 arithmetic.
+  that have no bfloat16 arithmetic, or with oneDNN off.
 
   There TensorFlow has no oneDNN kernels for bfloat16 and its portable
-  gradient kernels take about 20 times float32's time. A product of two
+  gradient kernels take about 20 times float32's time (11 times for the
+  whole step, with oneDNN off on a CPU that has AVX512_BF16). A product of two
   bfloat16 numbers (8 significant bits each) is exact in float32, so a
   float32 convolution of bfloat16 values, rounded back to bfloat16, computes
   what a bfloat16 kernel with float32 sums computes (oneDNN's, on CPUs that
@@ -180,7 +221,7 @@ def conv2d(inputs, filters, strides, padding):
   Returns:
     [batch, out_height, out_width, out_channels] Tensor of inputs' dtype.
   """
-  if (inputs.dtype.base_dtype != tf.bfloat16 or cpu_computes_bfloat16() or
+  if (inputs.dtype.base_dtype != tf.bfloat16 or native_bfloat16() or
       tf.config.list_physical_devices('GPU')):
     return tf.nn.conv2d(inputs, filters, strides, padding=padding)
   with tf.name_scope('float32'):

@@ -26,6 +26,8 @@ resumes a float32 checkpoint with --mixed_precision through cifar10_train.)
 
 import functools
 import logging
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -34,6 +36,7 @@ import tensorflow.compat.v1 as tf
 from cifar10 import cifar10
 from cifar10 import cifar10_precision
 from cifar10 import cifar10_synthetic
+import conftest
 from conftest import VARIABLE_SHAPES
 
 # bfloat16 keeps 8 significant bits: relative rounding 2^-9 per value.
@@ -74,6 +77,21 @@ def test_compute_dtype_per_device(monkeypatch, caplog):
       '--mixed_precision: this CPU has no bfloat16 arithmetic (AVX512_BF16 '
       'or AMX), so bfloat16 runs slower than float32 here; leave '
       '--mixed_precision off on this machine.']
+  # A CPU with bfloat16 arithmetic but oneDNN off runs it after one line
+  # naming the variable.
+  monkeypatch.setattr(cifar10_precision, 'cpu_computes_bfloat16', lambda: True)
+  monkeypatch.setattr(cifar10_precision, 'onednn_on', lambda: False)
+  monkeypatch.setattr(cifar10_precision, '_warned_slow_bfloat16', [])
+  monkeypatch.setenv('TF_ENABLE_ONEDNN_OPTS', '0')
+  caplog.clear()
+  with caplog.at_level(logging.WARNING):
+    assert cifar10_precision.compute_dtype(True) == tf.bfloat16
+  assert [r.getMessage() for r in caplog.records
+          if 'TF_ENABLE_ONEDNN_OPTS' in r.getMessage()] == [
+              '--mixed_precision: TF_ENABLE_ONEDNN_OPTS=0 turns off oneDNN, '
+              'whose kernels are TensorFlow\'s only fast bfloat16 ones on a '
+              'CPU, so bfloat16 runs slower than float32 here; unset '
+              'TF_ENABLE_ONEDNN_OPTS or leave --mixed_precision off.']
   # GPUs compute in float16.
   monkeypatch.setattr(tf.config, 'list_physical_devices',
                       lambda kind: ['/physical_device:GPU:0'])
@@ -139,11 +157,15 @@ def _conv_ops(graph):
                          'Conv2DBackpropInput')]
 
 
-@pytest.mark.parametrize('native', [True, False],
-                         ids=['bfloat16 CPU', 'CPU without bfloat16'])
-def test_bfloat16_convolutions_where_the_cpu_has_them(monkeypatch, native):
-  monkeypatch.setattr(cifar10_precision, 'cpu_computes_bfloat16',
-                      lambda: native)
+@pytest.mark.parametrize('cpu, onednn', [(True, True), (False, True),
+                                          (True, False)],
+                         ids=['bfloat16 CPU', 'CPU without bfloat16',
+                              'bfloat16 CPU, oneDNN off'])
+def test_bfloat16_convolutions_where_the_cpu_has_them(monkeypatch, cpu,
+                                                     onednn):
+  monkeypatch.setattr(cifar10_precision, 'cpu_computes_bfloat16', lambda: cpu)
+  monkeypatch.setattr(cifar10_precision, 'onednn_on', lambda: onednn)
+  native = cpu and onednn
   with tf.Graph().as_default() as g:
     images = tf.zeros([2, 24, 24, 3])
     loss = cifar10.loss(cifar10.inference(images, tf.bfloat16),
@@ -332,3 +354,36 @@ def test_bfloat16_training_follows_float32s(monkeypatch, native):
     # ... and bfloat16 learns the same.
     assert mixed_loss == pytest.approx(loss, abs=0.03), seed
     assert mixed_precision == pytest.approx(precision, abs=0.05), seed
+
+
+def test_trainer_with_onednn_off_says_so_and_trains(synthetic_data_dir,
+                                                    tmp_path):
+  """TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow's start-up message suggests it)
+  leaves bfloat16 to TensorFlow's portable kernels: --mixed_precision says
+  so in one line, names the variable and its fix, and trains with its
+  convolutions in float32 kernels (the step 11 times faster than through
+  the portable bfloat16 ones on an AVX512_BF16 CPU)."""
+  env = conftest.script_env()
+  env['TF_ENABLE_ONEDNN_OPTS'] = '0'
+  train_dir = tmp_path / 'train'
+  proc = subprocess.run(
+      [sys.executable, '-m', 'cifar10.cifar10_train',
+       '--data_dir=' + synthetic_data_dir, '--train_dir=%s' % train_dir,
+       '--max_steps=2', '--batch_size=16', '--mixed_precision',
+       '--min_fraction_of_examples_in_queue=0.01'],
+      env=env, cwd=conftest.REPO, capture_output=True, text=True,
+      timeout=300, check=False)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  assert 'Traceback' not in proc.stderr
+  if cifar10_precision.cpu_computes_bfloat16():
+    expected = ('--mixed_precision: TF_ENABLE_ONEDNN_OPTS=0 turns off oneDNN, '
+                'whose kernels are TensorFlow\'s only fast bfloat16 ones on a '
+                'CPU, so bfloat16 runs slower than float32 here; unset '
+                'TF_ENABLE_ONEDNN_OPTS or leave --mixed_precision off.')
+  else:
+    expected = ('--mixed_precision: this CPU has no bfloat16 arithmetic '
+                '(AVX512_BF16 or AMX), so bfloat16 runs slower than float32 '
+                'here; leave --mixed_precision off on this machine.')
+  assert [line for line in proc.stderr.splitlines()
+          if '--mixed_precision:' in line] == ['WARNING:tensorflow:' + expected]
+  assert tf.train.latest_checkpoint(str(train_dir)).endswith('model.ckpt-2')
