@@ -583,6 +583,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       ('date', time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())),
       ('command', ' '.join(sys.argv)), ('cpu', cifar10_timing.cpu_model()),
       ('cpu_computes_bfloat16', cifar10_precision.cpu_computes_bfloat16()),
+      ('onednn_on', cifar10_precision.onednn_on()),
       ('cpu_count', os.cpu_count()), ('tensorflow', tf.__version__),
       ('batch_size', FLAGS.batch_size), ('num_threads', FLAGS.num_threads),
       ('steps', FLAGS.steps), ('warmup_steps', FLAGS.warmup_steps),

@@ -188,6 +188,7 @@ def test_benchmark_records_how_it_measured(report):
                            if p != 'distributed']
   assert rep['cpu_computes_bfloat16'] == (
       cifar10_precision.cpu_computes_bfloat16())
+  assert rep['onednn_on'] == cifar10_precision.onednn_on()
   results = rep['results']
   assert results['keras']['process'] == 'child'
   # The Keras model has the tutorial's 1,068,298 parameters.
