@@ -74,10 +74,10 @@ def lrn(x, name):
   factors (and adds the bias). The values equal tf.nn.lrn's to float32
   rounding; the training step measured 1.09-1.22x faster on a 2-core CPU.
   In bfloat16 (--mixed_precision on a CPU) the same is computed in float32
-  between two casts: the CPU's bfloat16 element-wise ops convert
-  to float32 and back at every op, and the profile showed LRN's dozen of
-  them taking longer in bfloat16 than in float32. GPUs (cuDNN) and float16
-  keep tf.nn.lrn.
+  between two casts: the CPU's bfloat16 element-wise ops convert to float32
+  and back at every op, and the profile showed LRN's dozen of them taking
+  longer in bfloat16 than in float32. GPUs (cuDNN) and float16 keep
+  tf.nn.lrn.
 
   Args:
     x: [batch, height, width, depth] float32, bfloat16 or float16 Tensor.

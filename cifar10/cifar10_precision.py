@@ -232,7 +232,7 @@ def conv2d(inputs, filters, strides, padding):
 
 
 def bias_add(value, bias):
-  """tf.nn.bias_add, whose bias gradient sums in float32 in bfloat16.
+  """tf.nn.bias_add; in bfloat16, its bias gradient sums in float32.
 
   TensorFlow's CPU kernel for the gradient of bias_add (BiasAddGrad) keeps
   its running sums in bfloat16, which holds 8 significant bits: once a sum

@@ -119,14 +119,15 @@ def read_output(stream):
       '\r\n', '\n')
 
 
-def run_module(module, *args, timeout=300, cwd=None, check=True):
+def run_module(module, *args, timeout=300, cwd=None, check=True, env=None):
   """Runs `python -m cifar10.<module> args...` and returns CompletedProcess.
 
-  stdout and stderr are text; on failure (with check) both are shown.
+  stdout and stderr are text; on failure (with check) both are shown. env:
+  the environment (script_env() by default; another one is a real start).
   """
   cmd = [sys.executable, '-m', 'cifar10.' + module] + [str(a) for a in args]
   with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-    proc = start_script(cmd[1:], out, err, cwd=cwd)
+    proc = start_script(cmd[1:], out, err, cwd=cwd, env=env)
     try:
       returncode = proc.wait(timeout)
     except subprocess.TimeoutExpired:

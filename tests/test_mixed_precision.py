@@ -26,8 +26,6 @@ resumes a float32 checkpoint with --mixed_precision through cifar10_train.)
 
 import functools
 import logging
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -366,14 +364,11 @@ def test_trainer_with_onednn_off_says_so_and_trains(synthetic_data_dir,
   env = conftest.script_env()
   env['TF_ENABLE_ONEDNN_OPTS'] = '0'
   train_dir = tmp_path / 'train'
-  proc = subprocess.run(
-      [sys.executable, '-m', 'cifar10.cifar10_train',
-       '--data_dir=' + synthetic_data_dir, '--train_dir=%s' % train_dir,
-       '--max_steps=2', '--batch_size=16', '--mixed_precision',
-       '--min_fraction_of_examples_in_queue=0.01'],
-      env=env, cwd=conftest.REPO, capture_output=True, text=True,
-      timeout=300, check=False)
-  assert proc.returncode == 0, proc.stderr[-3000:]
+  proc = conftest.run_module(
+      'cifar10_train', '--data_dir=' + synthetic_data_dir,
+      '--train_dir=%s' % train_dir, '--max_steps=2', '--batch_size=16',
+      '--mixed_precision', '--min_fraction_of_examples_in_queue=0.01',
+      env=env)
   assert 'Traceback' not in proc.stderr
   if cifar10_precision.cpu_computes_bfloat16():
     expected = ('--mixed_precision: TF_ENABLE_ONEDNN_OPTS=0 turns off oneDNN, '
