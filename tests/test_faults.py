@@ -625,12 +625,20 @@ def test_train_dir_deleted_while_training_gets_a_final_checkpoint(
                       '--save_checkpoint_steps=%d' % SAVE_EVERY)
   run.wait_for(lambda: len(run.steps()) >= 3, 'three training steps')
   deleted_after = run.steps()[-1]
+  original = os.stat(train_dir)
   for _ in range(20):  # As `rm -rf`: the trainer may add files meanwhile.
     try:
       shutil.rmtree(train_dir)
       break
     except OSError:
-      pass
+      # Not once the trainer has made a new directory of that name: it
+      # holds the final checkpoint (rm -rf would not come back for it).
+      try:
+        now = os.stat(train_dir)
+      except OSError:
+        break
+      if (now.st_dev, now.st_ino) != (original.st_dev, original.st_ino):
+        break
   assert run.wait(180) == 1, run.describe()
   error = _error_line(run)
   path, step = checked_checkpoint(train_dir)

@@ -68,7 +68,9 @@ def test_train_prints_the_tutorials_lines(trained_dir):
   steps = [(int(s), float(l)) for s, l, _, _ in LOG_LINE.findall(out)]
   assert [s for s, _ in steps] == [0, 50, 100, 150, 200, 250]
   assert 4.5 < steps[0][1] < 4.8  # The tutorial: "step 0, loss = 4.68".
-  assert steps[-1][1] < steps[0][1] - 1.0
+  # One batch's loss: the median of the last three, as a batch now and then
+  # spikes (measured 2.0-2.2 at step 250, once 3.8).
+  assert np.median([loss for _, loss in steps[-3:]]) < steps[0][1] - 1.0
   assert 'SYNTHETIC DATA: %s' % os.path.join(
       trained_dir['data_dir'], 'cifar-10-batches-bin') in trained_dir['stderr']
   # No error lines from the input: oneDNN logged "oneDNN supports DT_UINT8
