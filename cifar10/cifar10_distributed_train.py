@@ -442,8 +442,8 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
       input pipeline (cifar10.distorted_inputs on data_dir).
     data_dir: directory holding 'cifar-10-batches-bin'; default --data_dir.
     use_fp16: build the model in float16; default --use_fp16.
-    mixed_precision: float16 compute, float32 variables; default
-      --mixed_precision.
+    mixed_precision: 16-bit compute (float16 on GPUs, bfloat16 on CPUs),
+      float32 variables; default --mixed_precision.
     save_checkpoint_steps: the chief saves every this many steps; None every
       10 minutes; always at the end.
     log_device_placement: log where each op runs.

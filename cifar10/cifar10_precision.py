@@ -75,7 +75,7 @@ def _one_precision(flags_dict):
 flags.register_multi_flags_validator(
     ['use_fp16', 'mixed_precision'], _one_precision,
     message='--use_fp16 (float16 variables) and --mixed_precision (float32 '
-    'variables, float16 compute) exclude each other: pass one of them.')
+    'variables, 16-bit compute) exclude each other: pass one of them.')
 
 
 # --mixed_precision in float16 multiplies the loss by this before the backward

@@ -272,7 +272,7 @@ def _closed_port():
     ('cifar10_train', ['--max_step=10'], 'Unknown command line flag'),
     ('cifar10_train', ['--use_fp16', '--mixed_precision'],
      'flags use_fp16=True, mixed_precision=True: --use_fp16 (float16 '
-     'variables) and --mixed_precision (float32 variables, float16 compute) '
+     'variables) and --mixed_precision (float32 variables, 16-bit compute) '
      'exclude each other: pass one of them.'),
     ('cifar10_eval', ['--eval_data=validation'],
      'flag --eval_data=validation: value should be one of <test|train_eval>'),
