@@ -219,6 +219,13 @@ def _time(steppers, steps=None):
       FLAGS.wait_quiet_secs)
 
 
+def _time_graph(graph, fetch, images, config, steps=None):
+  """The figures of one graph's `fetch` (`images` a run) timed alone."""
+  with cifar10_timing.Sessions(config) as sessions:
+    sess = sessions.open(graph)
+    return _time({'run': (lambda: sess.run(fetch), images)}, steps)['run']
+
+
 # ----------------------------------------------------------------------------
 # The measurements.
 
@@ -256,10 +263,7 @@ def measure_pipelines(batch_size, data_dir, config):
     with graph.as_default(), tf.device('/cpu:0'):
       batch = (_distorted_inputs(data_dir, batch_size) if name == 'package'
                else tutorial_pipeline(data_dir, batch_size, FLAGS.num_threads))
-    with cifar10_timing.Sessions(config) as sessions:
-      sess = sessions.open(graph)
-      results[name] = _time({name: (lambda: sess.run(batch), batch_size)})[
-          name]
+    results[name] = _time_graph(graph, batch, batch_size, config)
     results[name]['images_per_cpu_sec'] = (
         results[name]['images_per_sec'] / results[name]['own_cores'])
   return results
@@ -290,13 +294,7 @@ def measure_eval(batch_size, data_dir, config):
     with tf.device('/cpu:0'), _queue_fraction():
       images, labels = cifar10.inputs(True, data_dir, batch_size)
     top_k_op = tf.nn.in_top_k(cifar10.inference(images), labels, 1)
-  with cifar10_timing.Sessions(config) as sessions:
-    sess = sessions.open(graph)
-    return _time({'eval': (lambda: sess.run(top_k_op), batch_size)})['eval']
-
-
-def _tutorial_histogram(tag, values):
-  return tf.raw_ops.HistogramSummary(tag=tag, values=values)
+  return _time_graph(graph, top_k_op, batch_size, config)
 
 
 def _tutorial_activation_summary(name, x):
@@ -309,10 +307,11 @@ def _tutorial_activation_summary(name, x):
 def tutorial_summaries():
   """Within it, graphs get the tutorial's summaries: TensorFlow's histogram
   kernel, and tf.nn.zero_fraction for the sparsity."""
-  with mock.patch.object(cifar10_summary, 'histogram_summary',
-                         _tutorial_histogram), mock.patch.object(
-                             cifar10_summary, 'tower_activation_summary',
-                             _tutorial_activation_summary):
+  with mock.patch.object(
+      cifar10_summary, 'histogram_summary',
+      lambda tag, values: tf.raw_ops.HistogramSummary(tag=tag, values=values)
+  ), mock.patch.object(cifar10_summary, 'tower_activation_summary',
+                       _tutorial_activation_summary):
     yield
 
 
@@ -355,20 +354,14 @@ def measure_summaries(batch_size, data_dir, config):
 
 def measure_compute_batch(batch_size, data_dir, config):
   graph, train_op = training_graph(batch_size, data_dir, True)
-  with cifar10_timing.Sessions(config) as sessions:
-    sess = sessions.open(graph)
-    steps = max(2, FLAGS.steps * 128 // batch_size)
-    return _time({'step': (lambda: sess.run(train_op), batch_size)},
-                 steps)['step']
+  return _time_graph(graph, train_op, batch_size, config,
+                     max(2, FLAGS.steps * 128 // batch_size))
 
 
 def measure_towers(num_gpus, batch_size, data_dir, config):
   graph, train_op = towers_graph(num_gpus, batch_size, data_dir)
-  with cifar10_timing.Sessions(config) as sessions:
-    sess = sessions.open(graph)
-    result = _time({'step': (lambda: sess.run(train_op),
-                             batch_size * num_gpus)},
-                   steps=max(2, FLAGS.steps // num_gpus))['step']
+  result = _time_graph(graph, train_op, batch_size * num_gpus, config,
+                       max(2, FLAGS.steps // num_gpus))
   result['gpus_found'] = len(tf.config.list_physical_devices('GPU'))
   return result
 
@@ -463,74 +456,65 @@ def measure_keras(data_dir, batch_size):
 
 
 def _ints(values, name):
+  if values and all(v.strip().isdigit() and int(v) > 0 for v in values):
+    return [int(v) for v in values]
+  raise ValueError('--%s takes positive integers, got %s'
+                   % (name, ','.join(values)))
+
+
+def _measure_distributed(data_dir, batch_size):
+  work_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_cluster_')
   try:
-    out = [int(v) for v in values]
-  except ValueError:
-    out = [0]
-  if not out or min(out) < 1:
-    raise ValueError('--%s takes positive integers, got %s'
-                     % (name, ','.join(values)))
-  return out
+    return cifar10_cluster.measure(data_dir, work_dir, batch_size=batch_size)
+  finally:
+    shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def run_benchmark(phases, data_dir, batch_size):
+  """Runs `phases` in PHASES' order: {JSON key: figures}."""
   # Soft placement: the multi-GPU trainer's towers ask for GPUs.
   config = cifar10_train.session_config(log_device_placement=False,
                                         allow_soft_placement=True)
+  args = (batch_size, data_dir, config)
+  plan = [  # (phase, what the log says, the measurement)
+      ('matmul', 'matmul rate', lambda: measure_matmul(config)),
+      ('pipeline', "input pipelines alone: the package's and the "
+       "tutorial's, in turn", lambda: measure_pipelines(*args)),
+      ('compute', 'training: compute only in float32 and mixed precision, '
+       'and fed by the queues, in turn', lambda: measure_training(*args)),
+      ('eval', 'evaluation', lambda: measure_eval(*args)),
+      ('summaries', 'summary steps against plain steps',
+       lambda: measure_summaries(*args)),
+      ('batch_sizes', 'compute only, batch sizes ' + ','.join(
+          FLAGS.batch_sizes), lambda: collections.OrderedDict(
+              (str(n), measure_compute_batch(n, data_dir, config))
+              for n in _ints(FLAGS.batch_sizes, 'batch_sizes'))),
+      ('towers', 'multi-GPU trainer step, --num_gpus ' + ','.join(
+          FLAGS.tower_counts), lambda: collections.OrderedDict(
+              (str(n), measure_towers(n, *args))
+              for n in _ints(FLAGS.tower_counts, 'tower_counts'))),
+      ('distributed', 'cifar10_train against 1 ps + 1 worker, and 2 workers '
+       'synchronous and asynchronous, alternating, in child processes',
+       lambda: _measure_distributed(data_dir, batch_size)),
+      ('trainer', 'cifar10_train as shipped, float32 and --mixed_precision, '
+       'in alternating child processes',
+       lambda: measure_trainers(data_dir, batch_size)),
+      ('keras', 'tf.keras model.fit in a child process',
+       lambda: measure_keras(data_dir, batch_size)),
+      # Again at the end, the better run kept: the machine drifts.
+      ('matmul', 'matmul rate again', lambda: measure_matmul(config))]
   r = collections.OrderedDict()
-
-  def log(msg):
-    print('[benchmark] ' + msg)
-    sys.stdout.flush()
-
-  if 'matmul' in phases:
-    log('matmul rate')
-    r['matmul'] = measure_matmul(config)
-  if 'pipeline' in phases:
-    log("input pipelines alone: the package's and the tutorial's, in turn")
-    r['pipeline'] = measure_pipelines(batch_size, data_dir, config)
-  if 'compute' in phases:
-    log('training: compute only in float32 and mixed precision, and fed by '
-        'the queues, in turn')
-    r['training'] = measure_training(batch_size, data_dir, config)
-  if 'eval' in phases:
-    log('evaluation')
-    r['eval'] = measure_eval(batch_size, data_dir, config)
-  if 'summaries' in phases:
-    log('summary steps against plain steps')
-    r['summaries'] = measure_summaries(batch_size, data_dir, config)
-  if 'batch_sizes' in phases:
-    r['batch_sizes'] = collections.OrderedDict()
-    for bs in _ints(FLAGS.batch_sizes, 'batch_sizes'):
-      log('compute only, batch %d' % bs)
-      r['batch_sizes'][str(bs)] = measure_compute_batch(bs, data_dir, config)
-  if 'towers' in phases:
-    r['towers'] = collections.OrderedDict()
-    for n in _ints(FLAGS.tower_counts, 'tower_counts'):
-      log('multi-GPU trainer step, --num_gpus %d' % n)
-      r['towers'][str(n)] = measure_towers(n, batch_size, data_dir, config)
-  if 'distributed' in phases:
-    log('cifar10_train against 1 ps + 1 worker, and 2 workers synchronous '
-        'and asynchronous, alternating, in child processes')
-    work_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_cluster_')
-    try:
-      r['distributed'] = cifar10_cluster.measure(data_dir, work_dir,
-                                                 batch_size=batch_size)
-    finally:
-      shutil.rmtree(work_dir, ignore_errors=True)
-  if 'trainer' in phases:
-    log('cifar10_train as shipped, float32 and --mixed_precision, in '
-        'alternating child processes')
-    r['trainer'] = measure_trainers(data_dir, batch_size)
-  if 'keras' in phases:
-    log('tf.keras model.fit in a child process')
-    r['keras'] = measure_keras(data_dir, batch_size)
-  if 'matmul' in phases:
-    log('matmul rate again')
-    again = measure_matmul(config)
-    trials = r['matmul']['trials'] + again['trials']
-    r['matmul'] = max(r['matmul'], again, key=lambda m: m['gflops'])
-    r['matmul']['trials'] = trials
+  for phase, message, measure in plan:
+    if phase in phases:
+      print('[benchmark] ' + message)
+      sys.stdout.flush()
+      key = 'training' if phase == 'compute' else phase
+      result = measure()
+      if key in r:  # The matmul rate twice: the better run, every trial.
+        trials = r[key]['trials'] + result['trials']
+        result = max(r[key], result, key=lambda m: m['gflops'])
+        result['trials'] = trials
+      r[key] = result
   return r
 
 
