@@ -190,6 +190,13 @@ def test_benchmark_records_how_it_measured(report):
       cifar10_precision.cpu_computes_bfloat16())
   assert rep['onednn_on'] == cifar10_precision.onednn_on()
   results = rep['results']
+  assert list(results) == ['matmul', 'pipeline', 'training', 'eval',
+                           'summaries', 'batch_sizes', 'towers', 'trainer',
+                           'keras']
+  # The matmul rate is measured first and last: the better, every trial.
+  assert len(results['matmul']['trials']) == 14
+  assert results['matmul']['gflops'] == max(results['matmul']['trials'])
+  assert 'matmul rate again' in report['stdout']
   assert results['keras']['process'] == 'child'
   # The Keras model has the tutorial's 1,068,298 parameters.
   assert results['keras']['params'] == 1068298
