@@ -636,7 +636,7 @@ def eval_image(image):
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None,
-           num_threads=NUM_PREPROCESS_THREADS, data_set='cifar10'):
+           num_threads=None, data_set='cifar10'):
   """Construct input for CIFAR evaluation using the Reader ops.
 
   Args:
@@ -647,7 +647,12 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
       behaviour); an int to read every record exactly that many times, in
       file order, and then raise OutOfRangeError. The last batch may then be
       smaller than batch_size. Initialise local variables before use.
-    num_threads: Number of preprocessing threads filling the batch queue.
+    num_threads: Number of preprocessing threads filling the batch queue;
+      default NUM_PREPROCESS_THREADS, or 1 with num_epochs set: several
+      threads would put the records into the batches in whatever order they
+      finish, and an evaluation of the first N records (or two evaluations
+      meant to see the same images) would score a different subset each
+      time. One thread keeps up with inference on the CPU.
     data_set: a key of DATA_SETS, for its epoch sizes.
 
   Returns:
@@ -669,6 +674,8 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
   check_data_files(filenames)
   _warn_if_synthetic(data_dir, DATA_SETS[data_set].name)
 
+  if num_threads is None:
+    num_threads = NUM_PREPROCESS_THREADS if num_epochs is None else 1
   with tf.name_scope('input'):
     # Create a queue that produces the filenames to read. A finite number of
     # epochs also fixes the file order, so that each record is read once.

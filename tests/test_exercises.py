@@ -393,6 +393,39 @@ def test_compare_prints_both_weights_side_by_side(evaluations):
                    evaluations['raw']['stdout'], re.M)
 
 
+def _evaluate_quietly(trained_dir, eval_dir, **kwargs):
+  out = io.StringIO()
+  with contextlib.redirect_stdout(out):
+    cifar10_eval.evaluate(trained_dir['train_dir'], eval_dir, run_once=True,
+                          data_dir=trained_dir['data_dir'], use_fp16=False,
+                          **kwargs)
+  return out.getvalue()
+
+
+def test_part_of_the_test_set_is_its_first_records_every_time(trained_dir,
+                                                              tmp_path):
+  """--num_examples below the set's size scores the first records of the
+  file, the same ones in every run and for both weights of
+  --compare_moving_average (a batch size that does not divide them)."""
+  n = 250
+  labels, _ = _records(trained_dir['data_dir'], n)
+  runs = {}
+  for name, kwargs in (('ema', {}), ('raw', {'moving_average': False}),
+                       ('both', {'compare_moving_average': True}),
+                       ('ema_again', {})):
+    runs[name] = _evaluate_quietly(trained_dir, str(tmp_path / name),
+                                   num_examples=n, batch_size=64, **kwargs)
+  for name, stdout in runs.items():
+    table = _class_table(stdout)
+    assert [table[c][0] for c in CLASSES] == list(
+        np.bincount(labels, minlength=10)), name
+  assert _confusion_from(runs['ema_again']) == _confusion_from(runs['ema'])
+  ema, raw = (_class_table(runs[k]) for k in ('ema', 'raw'))
+  both = _class_table(runs['both'])
+  for c in CLASSES + ('all',):
+    assert both[c] == [ema[c][0], ema[c][1], raw[c][1]], c
+
+
 def _events(eval_dir):
   values = []
   for f in os.listdir(eval_dir):
