@@ -38,7 +38,10 @@ from __future__ import division
 from __future__ import print_function
 
 import json
+import os
+import stat
 import sys
+import tempfile
 
 # As a package (python -m, the console script) or in the tutorial's flat
 # layout (python cifar10_predict.py). Either way each file loads once, and
@@ -285,12 +288,103 @@ def to_json(result, k):
           'class_names': names, 'images': images}
 
 
+def check_output_json(output_json, paths):
+  """Refuses an --output_json that would overwrite an input, before any work.
+
+  Args:
+    output_json: str, the flag's value ('' or '-': no file is written).
+    paths: the files to classify.
+
+  Raises:
+    PredictError: if it names one of `paths` (the same file by any name), or
+      a directory, or a file in a directory that does not exist.
+  """
+  if output_json in ('', '-'):
+    return
+  for path in paths:
+    if _same_file(output_json, path):
+      raise PredictError(
+          '--output_json=%s is one of the files to classify, and would be '
+          'overwritten; pass --output_json=FILE with a new file name (with a '
+          'space instead of "=", the next argument is taken as the file).'
+          % output_json)
+  if os.path.isdir(output_json):
+    raise PredictError('--output_json=%s is a directory; pass a file name.'
+                       % output_json)
+  directory = os.path.dirname(os.path.abspath(output_json))
+  if not os.path.isdir(directory):
+    raise PredictError('--output_json=%s: there is no directory %s; create '
+                       'it first or pass another file name.'
+                       % (output_json, directory))
+
+
+def _same_file(a, b):
+  """Whether paths a and b name the same file (the same path if missing)."""
+  try:
+    return os.path.samefile(a, b)
+  except (OSError, ValueError):
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def write_output(output_json, text):
+  """Writes `text` to the file --output_json names, whole or not at all.
+
+  A regular file is written through a temporary file in the same directory,
+  then renamed over the old one: if writing fails (a full disk, say), the
+  old file is left as it was and no partial file is left behind. A symbolic
+  link is followed, and its target replaced. Anything else (/dev/null, a
+  FIFO) is written to directly.
+
+  Args:
+    output_json: str, the path.
+    text: str, the JSON.
+
+  Raises:
+    PredictError: if it cannot be written.
+  """
+  try:
+    try:
+      mode = os.stat(output_json).st_mode
+    except FileNotFoundError:
+      mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+      with open(output_json, 'w', encoding='utf-8') as f:
+        f.write(text)
+      return
+    target = os.path.realpath(output_json)
+    if mode is None:
+      umask = os.umask(0)
+      os.umask(umask)
+      mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(
+        prefix='.%s.' % os.path.basename(target), suffix='.tmp',
+        dir=os.path.dirname(target))
+    try:
+      with os.fdopen(fd, 'w', encoding='utf-8') as f:
+        os.fchmod(f.fileno(), stat.S_IMODE(mode))
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+      os.replace(temporary, target)
+    except BaseException:
+      try:
+        os.unlink(temporary)
+      except OSError:
+        pass
+      raise
+  except (IOError, OSError) as e:
+    raise PredictError('cannot write --output_json=%s (%s); an old file of '
+                       'that name is left as it was.'
+                       % (output_json, e.strerror or e))
+
+
 def main(argv):
   paths = argv[1:]
   if not paths:
     sys.exit('cifar10_predict: error: no files to classify; pass image or '
              'CIFAR-10 binary files after the flags.')
   cifar10_dirs.check_directory_flag('checkpoint_dir', FLAGS.checkpoint_dir)
+  check_output_json(FLAGS.output_json, paths)
   result = classify(paths, FLAGS.checkpoint_dir,
                     moving_average=FLAGS.moving_average)
   to_stdout = FLAGS.output_json == '-'
@@ -303,16 +397,11 @@ def main(argv):
     elif not to_stdout:
       print(format_line(item, result['class_names'], FLAGS.top_k))
   if FLAGS.output_json:
-    text = json.dumps(to_json(result, FLAGS.top_k), indent=1)
+    text = json.dumps(to_json(result, FLAGS.top_k), indent=1) + '\n'
     if to_stdout:
-      print(text)
+      sys.stdout.write(text)
     else:
-      try:
-        with open(FLAGS.output_json, 'w') as f:
-          f.write(text + '\n')
-      except (IOError, OSError) as e:
-        sys.exit('cifar10_predict: error: cannot write --output_json=%s: %s'
-                 % (FLAGS.output_json, e.strerror or e))
+      write_output(FLAGS.output_json, text)
   if failed:
     sys.exit(1)
 

@@ -1,0 +1,184 @@
+# Copyright 2026 The cifar10 tutorial package authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+"""cifar10_predict with awkward inputs: its own --output_json among the
+files, damaged checkpoints, file names that are not UTF-8, devices, FIFOs,
+and images too large to decode.
+
+The model here is untrained: a checkpoint of freshly initialized weights
+(and their moving averages) is enough to classify, and takes a second to
+write.
+"""
+
+import errno
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import pytest
+import tensorflow.compat.v1 as tf
+
+from cifar10 import cifar10
+from cifar10 import cifar10_predict
+from conftest import run_module, script_env
+
+
+def _save_checkpoints(train_dir, steps):
+  """Writes model.ckpt-<step> of an untrained model for each step."""
+  with tf.Graph().as_default():
+    global_step = tf.train.get_or_create_global_step()
+    logits = cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    del logits
+    tf.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY, global_step).apply(
+            tf.trainable_variables())
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+      sess.run(tf.global_variables_initializer())
+      for step in steps:
+        sess.run(global_step.assign(step))
+        saver.save(sess, os.path.join(train_dir, 'model.ckpt'),
+                   global_step=step)
+
+
+@pytest.fixture(scope='module')
+def untrained_dir(tmp_path_factory):
+  """A checkpoint directory with model.ckpt-10 and model.ckpt-20."""
+  train_dir = str(tmp_path_factory.mktemp('untrained'))
+  _save_checkpoints(train_dir, [10, 20])
+  return train_dir
+
+
+def _png(width, height, rgb=None):
+  """A PNG file's bytes; rgb ([height, width, 3] uint8) or, if None, an
+  IDAT that is not compressed data (the header alone is right)."""
+  def chunk(kind, data):
+    return (struct.pack('>I', len(data)) + kind + data +
+            struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+  if rgb is None:
+    idat = b'\0' * 16
+  else:
+    idat = zlib.compress(b''.join(b'\0' + row.tobytes() for row in rgb))
+  return (b'\x89PNG\r\n\x1a\n' +
+          chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+          + chunk(b'IDAT', idat) + chunk(b'IEND', b''))
+
+
+def _image(tmp_path, name='ship.png'):
+  path = tmp_path / name
+  path.write_bytes(_png(32, 32, np.full([32, 32, 3], 90, np.uint8)))
+  return path
+
+
+def _errors(stderr):
+  return [l for l in stderr.splitlines()
+          if l.startswith('cifar10_predict: error:')]
+
+
+# --output_json.
+
+
+def test_output_json_naming_an_input_is_refused_before_any_work(
+    untrained_dir, tmp_path):
+  victim = _image(tmp_path, 'victim.png')
+  other = _image(tmp_path, 'other.png')
+  before = victim.read_bytes()
+  alias = tmp_path / 'alias.png'
+  alias.symlink_to(victim)
+  # absl takes the argument after '--output_json' as its value.
+  for output, named in ((['--output_json', str(victim)], victim),
+                        (['--output_json=%s' % alias], alias)):
+    proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                      *(output + [str(victim), str(other)]), check=False)
+    assert proc.returncode == 1
+    assert proc.stdout == ''
+    assert _errors(proc.stderr) == [
+        'cifar10_predict: error: --output_json=%s is one of the files to '
+        'classify, and '
+        'would be overwritten; pass --output_json=FILE with a new file name '
+        '(with a space instead of "=", the next argument is taken as the '
+        'file).' % named]
+    assert 'Traceback' not in proc.stderr
+    assert victim.read_bytes() == before
+
+
+def test_output_json_to_stdout_and_through_a_link(untrained_dir, tmp_path):
+  image = _image(tmp_path)
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                    '--output_json=-', image)
+  data = cifar10_predict.json.loads(proc.stdout)
+  assert [e['file'] for e in data['images']] == [str(image)]
+  assert data['global_step'] == 20
+  # A link is followed: its target gets the JSON, the link stays a link.
+  target = tmp_path / 'results.json'
+  target.write_text('old')
+  os.chmod(str(target), 0o640)
+  link = tmp_path / 'latest.json'
+  link.symlink_to(target)
+  run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+             '--output_json=%s' % link, image)
+  assert os.path.islink(str(link))
+  assert cifar10_predict.json.loads(target.read_text())['images'][0][
+      'file'] == str(image)
+  assert os.stat(str(target)).st_mode & 0o777 == 0o640
+  assert sorted(os.listdir(str(tmp_path))) == ['latest.json', 'results.json',
+                                               'ship.png']
+
+
+def test_output_json_failing_to_write_keeps_the_old_file(tmp_path,
+                                                         monkeypatch):
+  old = tmp_path / 'out.json'
+  old.write_text('{"old": true}\n')
+
+  def full_disk(fd):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+  monkeypatch.setattr(cifar10_predict.os, 'fsync', full_disk)
+  for path in (old, tmp_path / 'new.json'):
+    with pytest.raises(cifar10_predict.PredictError) as error:
+      cifar10_predict.write_output(str(path), '{"new": true}\n')
+    assert str(error.value) == (
+        'cannot write --output_json=%s (No space left on device); an old '
+        'file of that name is left as it was.' % path)
+  assert old.read_text() == '{"old": true}\n'
+  assert os.listdir(str(tmp_path)) == ['out.json']
+  monkeypatch.undo()
+  # Not a regular file: written to, never replaced.
+  cifar10_predict.write_output(os.devnull, '{}\n')
+  assert not os.path.isfile(os.devnull)
+  new = tmp_path / 'new.json'
+  cifar10_predict.write_output(str(new), '{"new": true}\n')
+  assert new.read_text() == '{"new": true}\n'
+  umask = os.umask(0)
+  os.umask(umask)
+  assert os.stat(str(new)).st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_output_json_in_a_missing_directory_or_a_directory(tmp_path):
+  image = str(_image(tmp_path))
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.check_output_json(str(tmp_path / 'no' / 'out.json'),
+                                      [image])
+  assert str(error.value) == (
+      '--output_json=%s: there is no directory %s; create it first or pass '
+      'another file name.' % (tmp_path / 'no' / 'out.json', tmp_path / 'no'))
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.check_output_json(str(tmp_path), [image])
+  assert str(error.value) == ('--output_json=%s is a directory; pass a file '
+                              'name.' % tmp_path)
+  cifar10_predict.check_output_json('-', [image, '-'])
+  cifar10_predict.check_output_json(str(tmp_path / 'out.json'), [image])
