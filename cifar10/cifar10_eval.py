@@ -395,6 +395,40 @@ def _evaluation_error(checkpoint_path, error):
   return EvalError('Evaluating %s failed: %s.' % (checkpoint_path, reason))
 
 
+def _find_checkpoint(checkpoint_dir, run_once, last_skipped):
+  """The newest checkpoint that reads, saying what is skipped or missing.
+
+  Args:
+    checkpoint_dir: str, the directory.
+    run_once: bool; then no readable checkpoint, where some are, is an error.
+    last_skipped: the skipped list of the last call, or None: the skipped
+      checkpoints are named again only when they change.
+
+  Returns:
+    (checkpoint or None, skipped), as cifar10_checkpoint.newest_readable.
+
+  Raises:
+    EvalError: with run_once, if there are checkpoints and none reads.
+  """
+  checkpoint, skipped = cifar10_checkpoint.newest_readable(checkpoint_dir)
+  if skipped and not checkpoint and run_once:
+    raise EvalError(
+        'None of the %d checkpoint(s) in %s can be read: %s. Nothing was '
+        'changed. Evaluate another --checkpoint_dir, or train anew there '
+        'with cifar10_train --fresh_start (which moves the old run aside).'
+        % (len(skipped), checkpoint_dir,
+           cifar10_checkpoint.describe_skipped(skipped)))
+  if skipped and skipped != last_skipped:
+    print('Skipping %s in %s: %s.' % (
+        'the checkpoints that cannot be read' if checkpoint else
+        'every checkpoint', checkpoint_dir,
+        cifar10_checkpoint.describe_skipped(skipped)))
+  if not checkpoint and not skipped:
+    print('No checkpoint file found in %s%s' % (
+        checkpoint_dir, '' if run_once else '; waiting for one'))
+  return checkpoint, skipped
+
+
 def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
              run_once=False, eval_interval_secs=300, data_dir=None,
              batch_size=None, use_fp16=None, eval_on_cpu=False,
@@ -449,6 +483,16 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
       cifar10.data_set(dataset).class_names)
+  last_skipped = None
+  if not (run_once or top_layers or FLAGS['top_layers'].present):
+    # The model's top layers are those of the checkpoints: an evaluator
+    # started beside a new trainer builds the model once the first is there.
+    while True:
+      checkpoint, last_skipped = _find_checkpoint(checkpoint_dir, run_once,
+                                                  last_skipped)
+      if checkpoint:
+        break
+      time.sleep(eval_interval_secs)
   top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.
@@ -486,23 +530,13 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
         device_count={'GPU': 0} if eval_on_cpu else None))
 
     precision = None
-    last_evaluated = last_skipped = None
+    last_evaluated = None
     try:
       while True:
         start = time.time()
-        checkpoint, skipped = cifar10_checkpoint.newest_readable(
-            checkpoint_dir)
-        if skipped and skipped != last_skipped:
-          print('Skipping %s in %s: %s.' % (
-              'the checkpoints that cannot be read' if checkpoint else
-              'every checkpoint', checkpoint_dir,
-              cifar10_checkpoint.describe_skipped(skipped)))
-        last_skipped = skipped
-        if not checkpoint:
-          if not skipped:
-            print('No checkpoint file found in %s%s' % (
-                checkpoint_dir, '' if run_once else '; waiting for one'))
-        elif checkpoint.path != last_evaluated:
+        checkpoint, last_skipped = _find_checkpoint(
+            checkpoint_dir, run_once, last_skipped)
+        if checkpoint and checkpoint.path != last_evaluated:
           try:
             # Checked against the model first: a checkpoint of another model
             # or precision is one line naming the variable.

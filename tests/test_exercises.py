@@ -23,6 +23,9 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -36,6 +39,7 @@ from cifar10 import cifar10_synthetic
 from cifar10 import cifar10_top_layers
 from conftest import PRECISION_LINE, RECORDS_PER_FILE, REPO
 from conftest import run_module
+from conftest import start_script
 
 CLASSES = cifar10_input.CLASS_NAMES
 TEST_FILE = os.path.join('cifar-10-batches-bin', 'test_batch.bin')
@@ -281,6 +285,38 @@ def test_local_checkpoints_resume_evaluate_and_predict(local_run, tmp_path):
   assert result['global_step'] == 30 and len(result['images']) == 1000
   p = np.stack([item['probabilities'] for item in result['images']])
   np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_an_evaluator_waiting_for_a_local_trainer_builds_its_top(local_run,
+                                                                 tmp_path):
+  """Started before the first checkpoint, the evaluator builds the model once
+  one is there, with that checkpoint's top layers."""
+  checkpoint_dir = tmp_path / 'train'
+  checkpoint_dir.mkdir()
+  log = tmp_path / 'eval.log'
+  with open(str(log), 'w') as out:
+    proc = start_script(
+        ['-m', 'cifar10.cifar10_eval', '--data_dir=' + local_run['data_dir'],
+         '--checkpoint_dir=%s' % checkpoint_dir, '--num_examples=100',
+         '--batch_size=50', '--eval_dir=%s' % (tmp_path / 'eval'),
+         '--eval_interval_secs=1'], out, subprocess.STDOUT)
+    try:
+      deadline = time.time() + 120
+      while 'waiting for one' not in log.read_text():
+        assert proc.poll() is None and time.time() < deadline, log.read_text()
+        time.sleep(0.2)
+      for name in os.listdir(local_run['train_dir']):
+        if name.startswith('model.ckpt-30'):
+          shutil.copy(os.path.join(local_run['train_dir'], name),
+                      str(checkpoint_dir))
+      while not PRECISION_LINE.findall(log.read_text()):
+        assert proc.poll() is None and time.time() < deadline, log.read_text()
+        time.sleep(0.2)
+    finally:
+      proc.kill()
+      proc.wait()
+  assert 'at step 30' in log.read_text()
+  assert 'cifar10_eval: error' not in log.read_text()
 
 
 def test_a_top_given_against_the_checkpoint_is_refused(local_run, tmp_path):

@@ -302,6 +302,31 @@ def test_eval_falls_back_to_the_newest_checkpoint_that_reads(trained_dir,
   assert _precision_steps(str(tmp_path / 'eval')) == [older.step]
 
 
+def test_eval_run_once_with_no_checkpoint_that_reads_is_one_error(
+    trained_dir, tmp_path):
+  train_dir = _saved_checkpoints(trained_dir, tmp_path, 'train')
+  checkpoints = cifar10_checkpoint.list_checkpoints(train_dir)
+  for checkpoint in checkpoints:
+    with open(checkpoint.path + '.index', 'wb') as f:
+      f.write(b'not a checkpoint index')
+  before = _snapshot(train_dir)
+  proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
+                    '--checkpoint_dir=' + train_dir,
+                    '--eval_dir=' + str(tmp_path / 'eval'), '--run_once',
+                    '--num_examples=100', check=False)
+  assert proc.returncode == 1
+  line = _one_line_error(proc, 'cifar10_eval')
+  assert line.startswith('cifar10_eval: error: None of the %d checkpoint(s) '
+                         'in %s can be read: model.ckpt-300 (' % (
+                             len(checkpoints), train_dir))
+  assert line.endswith('Nothing was changed. Evaluate another '
+                       '--checkpoint_dir, or train anew there with '
+                       'cifar10_train --fresh_start (which moves the old run '
+                       'aside).')
+  assert _snapshot(train_dir) == before
+  assert not (tmp_path / 'eval').exists()
+
+
 # --- 4, 5: outputs that overwrite, paths --------------------------------------
 
 
