@@ -22,10 +22,11 @@ Usage:
 Each argument is an image file (PNG, JPEG, GIF or BMP, any size: resized to
 32x32, then cropped and standardized as cifar10_eval.py does) or a CIFAR-10
 binary file (every record is classified, its true label shown). The newest
-checkpoint in --checkpoint_dir is restored, with the moving averages of the
-weights (--moving_average=false: the raw weights), and one line per image
-gives the --top_k classes with their probabilities, named as in the data
-set's batches.meta.txt:
+checkpoint in --checkpoint_dir that reads in full is restored (newer ones
+that do not are named on stderr), with the moving averages of the weights
+(--moving_average=false: the raw weights), and one line per image gives the
+--top_k classes with their probabilities, named as in the data set's
+batches.meta.txt:
 
   cat.jpg: cat 0.712, dog 0.201, frog 0.034
 
@@ -179,6 +180,41 @@ def _records(path, contents):
            'label': int(labels[i])} for i in range(len(labels))]
 
 
+def newest_checkpoint(checkpoint_dir):
+  """The newest checkpoint in checkpoint_dir that reads in full.
+
+  Newer checkpoints that do not read are skipped, and named on stderr with
+  the reason, as cifar10_eval does.
+
+  Args:
+    checkpoint_dir: str.
+
+  Returns:
+    str, the checkpoint's path prefix.
+
+  Raises:
+    PredictError: if the directory holds no checkpoint, or none that reads.
+  """
+  checkpoints = cifar10_checkpoint.list_checkpoints(checkpoint_dir)
+  checkpoint, skipped = cifar10_checkpoint.newest_readable(checkpoint_dir,
+                                                           checkpoints)
+  if checkpoint is None and skipped:
+    raise PredictError(
+        'None of the %d checkpoint(s) in %s can be read: %s. Restore the '
+        'directory from a backup, or pass another --checkpoint_dir.'
+        % (len(checkpoints), checkpoint_dir,
+           cifar10_checkpoint.describe_skipped(skipped)))
+  if checkpoint is None:
+    raise PredictError('No checkpoint file found in %s; train a model there '
+                       'first (cifar10_train.py --train_dir=%s) or pass '
+                       '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
+  if skipped:
+    sys.stderr.write('Skipping the checkpoints that cannot be read in %s: '
+                     '%s.\n' % (checkpoint_dir,
+                                 cifar10_checkpoint.describe_skipped(skipped)))
+  return checkpoint.path
+
+
 def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
              moving_average=True, top_layers=None, use_fp16=None,
              dataset=None):
@@ -186,7 +222,8 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
 
   Args:
     paths: list of file paths (see read_inputs()).
-    checkpoint_dir: directory of the checkpoints (the newest is restored).
+    checkpoint_dir: directory of the checkpoints (the newest that reads is
+      restored; see newest_checkpoint()).
     data_dir: for the class names in the data set's batches.meta.txt there;
       default --data_dir (the data set's own names if there is none).
     batch_size: images per forward pass; default --batch_size.
@@ -203,18 +240,14 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     float32 array, summing to 1).
 
   Raises:
-    PredictError: if checkpoint_dir holds no checkpoint.
+    PredictError: if checkpoint_dir holds no checkpoint, or none that reads.
     cifar10_checkpoint.CheckpointError: if the checkpoint does not fit the
       model.
     cifar10_top_layers.TopLayersError: if top_layers differs from the
       checkpoint's.
     cifar10_input.DataError: if batches.meta.txt is malformed.
   """
-  checkpoint_path = cifar10_checkpoint.latest_checkpoint(checkpoint_dir)
-  if not checkpoint_path:
-    raise PredictError('No checkpoint file found in %s; train a model there '
-                       'first (cifar10_train.py --train_dir=%s) or pass '
-                       '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
+  checkpoint_path = newest_checkpoint(checkpoint_dir)
   top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
@@ -234,11 +267,18 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     probabilities = cifar10.predictions(logits)
     global_step = tf.train.get_or_create_global_step()
     var_list = cifar10_eval.weights_to_restore(moving_average)
-    # A checkpoint of another model is one line naming the variable.
-    cifar10_checkpoint.restore_plan(checkpoint_path, var_list)
     saver = tf.train.Saver(var_list)
     with tf.Session() as sess:
-      cifar10_checkpoint.restore(sess, saver, checkpoint_path)
+      try:
+        # A checkpoint of another model is one line naming the variable.
+        cifar10_checkpoint.restore_plan(checkpoint_path, var_list)
+        cifar10_checkpoint.restore(sess, saver, checkpoint_path)
+      except (tf.errors.NotFoundError, tf.errors.DataLossError) as e:
+        # It read in full a moment ago: deleted (a trainer keeps only its
+        # newest few) or damaged since.
+        raise PredictError('%s could no longer be read (%s); run again to '
+                           'use the newest checkpoint that reads.'
+                           % (checkpoint_path, cifar10_app.error_gist(e)))
       step = int(sess.run(global_step))
       for start in range(0, len(images), batch_size):
         batch = images[start:start + batch_size]

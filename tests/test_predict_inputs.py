@@ -182,3 +182,62 @@ def test_output_json_in_a_missing_directory_or_a_directory(tmp_path):
                               'name.' % tmp_path)
   cifar10_predict.check_output_json('-', [image, '-'])
   cifar10_predict.check_output_json(str(tmp_path / 'out.json'), [image])
+
+
+# Damaged checkpoints.
+
+
+def _damage(prefix):
+  """Truncates every data shard of the checkpoint at prefix."""
+  directory, name = os.path.split(prefix)
+  for file_name in os.listdir(directory):
+    if file_name.startswith(name + '.data-'):
+      with open(os.path.join(directory, file_name), 'r+b') as f:
+        f.truncate(max(0, os.path.getsize(f.name) // 2))
+
+
+def test_a_damaged_newest_checkpoint_is_skipped_and_named(
+    untrained_dir, tmp_path, capsys):
+  train_dir = str(tmp_path / 'train')
+  shutil.copytree(untrained_dir, train_dir)
+  _damage(os.path.join(train_dir, 'model.ckpt-20'))
+  image = str(_image(tmp_path))
+  result = cifar10_predict.classify([image], train_dir, use_fp16=False)
+  assert result['checkpoint'] == os.path.join(train_dir, 'model.ckpt-10')
+  assert result['global_step'] == 10
+  lines = capsys.readouterr().err.splitlines()
+  skipped = [l for l in lines if l.startswith('Skipping')]
+  assert len(skipped) == 1, lines
+  assert skipped[0].startswith(
+      'Skipping the checkpoints that cannot be read in %s: model.ckpt-20 ('
+      % train_dir)
+  assert skipped[0].endswith(').')
+
+  # None reads: the error names them all, and says that none reads.
+  _damage(os.path.join(train_dir, 'model.ckpt-10'))
+  files = sorted(os.listdir(train_dir))
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.classify([image], train_dir, use_fp16=False)
+  message = str(error.value)
+  assert message.startswith('None of the 2 checkpoint(s) in %s can be read: '
+                            'model.ckpt-20 (' % train_dir), message
+  assert '; model.ckpt-10 (' in message
+  assert message.endswith('). Restore the directory from a backup, or pass '
+                          'another --checkpoint_dir.')
+  assert '\n' not in message
+  assert sorted(os.listdir(train_dir)) == files  # Nothing moved.
+
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + train_dir,
+                    image, check=False)
+  assert proc.returncode == 1
+  assert _errors(proc.stderr) == ['cifar10_predict: error: ' + message]
+  assert 'Traceback' not in proc.stderr
+
+
+def test_no_checkpoint_at_all(tmp_path):
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.newest_checkpoint(str(tmp_path))
+  assert str(error.value) == (
+      'No checkpoint file found in %s; train a model there first '
+      '(cifar10_train.py --train_dir=%s) or pass --checkpoint_dir.'
+      % (tmp_path, tmp_path))
