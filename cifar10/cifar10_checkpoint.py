@@ -79,6 +79,9 @@ _FILE = re.compile(
 # terms' averages: a resumed run starts them afresh.
 _LOSS_AVERAGE = re.compile(r'(^|/)(weight_loss|cross_entropy|total_loss)/avg$')
 
+# The suffix of the weights' moving averages (tf.train.ExponentialMovingAverage).
+_MOVING_AVERAGE = '/ExponentialMovingAverage'
+
 _GLOB_CHARACTERS = re.compile(r'[][*?\\]')
 
 Checkpoint = collections.namedtuple('Checkpoint', ['path', 'step'])
@@ -399,7 +402,9 @@ def move_aside_from(directory, step, why):
   return (good[0] if good else None), moved
 
 
-def restore_plan(path, variables):
+def restore_plan(path, variables,
+                 fix='Choose another --train_dir, or start afresh with '
+                 '--fresh_start.'):
   """Checks a checkpoint against the model and says what to restore.
 
   Args:
@@ -407,6 +412,8 @@ def restore_plan(path, variables):
     variables: dict of checkpoint name to the model's tf.Variable (for
       training: every global variable by its name; for evaluation: the moving
       averages' names to the model variables).
+    fix: str, what the message of a checkpoint of another model tells the
+      user to do (the default is the trainers').
 
   Returns:
     (restore, fresh): dict name -> Variable to restore, and the sorted names
@@ -433,10 +440,14 @@ def restore_plan(path, variables):
       if _LOSS_AVERAGE.search(name):
         fresh.append(name)
         continue
-      raise CheckpointError(
-          '%s has no %s: it is not a checkpoint of this model. Choose '
-          'another directory, or start afresh with --fresh_start.'
-          % (path, name))
+      if (name.endswith(_MOVING_AVERAGE) and
+          name[:-len(_MOVING_AVERAGE)] in shapes):
+        raise CheckpointError(
+            '%s has no %s: it holds the weights but not their moving '
+            'averages. Evaluate its weights themselves with '
+            '--moving_average=false.' % (path, name))
+      raise CheckpointError('%s has no %s: it is not a checkpoint of this '
+                            'model. %s' % (path, name, fix))
     model = (var.dtype.base_dtype.name, var.shape.as_list())
     there = (dtypes[name].name, shapes[name])
     if there != model:

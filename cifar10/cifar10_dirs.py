@@ -137,8 +137,10 @@ def check_directory_flag(flag, path):
   if not path:
     raise DirError('--%s is empty; pass a directory.' % flag)
   if os.path.exists(path) and not os.path.isdir(path):
-    raise DirError('--%s=%s is a file, not a directory; pass a directory '
-                   '(it is created if it does not exist).' % (flag, path))
+    raise DirError('--%s=%s is a file, not a directory; pass a directory%s.'
+                   % (flag, path, ' (it is created if it does not exist)'
+                      if flag != 'checkpoint_dir' else
+                      ', the --train_dir a trainer wrote'))
 
 
 def _inside(path, directory):

@@ -540,11 +540,12 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
           try:
             # Checked against the model first: a checkpoint of another model
             # or precision is one line naming the variable.
+            fix = 'Choose another --checkpoint_dir.'
             cifar10_checkpoint.restore_plan(checkpoint.path,
-                                            variables_to_restore)
+                                            variables_to_restore, fix)
             if raw_saver is not None:
               cifar10_checkpoint.restore_plan(checkpoint.path,
-                                              weights_to_restore(False))
+                                              weights_to_restore(False), fix)
             if summary_writer is None:
               lock = lock or cifar10_dirs.DirLock.acquire(eval_dir,
                                                           'eval_dir')

@@ -101,6 +101,6 @@ def top_layers_to_use(checkpoint_dir, top_layers=None):
   if found and explicit and found != top_layers:
     raise TopLayersError(
         '--top_layers=%s, but %s has the %s top layers; pass '
-        '--top_layers=%s, or another directory to start a new model.'
-        % (top_layers, path, found, found))
+        '--top_layers=%s or leave the flag out (to train a new model, choose '
+        'another directory).' % (top_layers, path, found, found))
   return found or top_layers

@@ -328,8 +328,8 @@ def test_a_top_given_against_the_checkpoint_is_refused(local_run, tmp_path):
   path = os.path.join(local_run['train_dir'], 'model.ckpt-30')
   assert proc.stderr.strip().splitlines()[-1] == (
       'cifar10_train: error: --top_layers=full, but %s has the local top '
-      'layers; pass --top_layers=local, or another directory to start a new '
-      'model.' % path)
+      'layers; pass --top_layers=local or leave the flag out (to train a new '
+      'model, choose another directory).' % path)
   assert 'Traceback' not in proc.stderr
   assert sorted(os.listdir(local_run['train_dir'])) == before
   with pytest.raises(cifar10_top_layers.TopLayersError,

@@ -28,6 +28,7 @@ import sys
 import time
 
 import pytest
+import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
 from conftest import LOG_LINE, PRECISION_LINE, run_module
@@ -414,6 +415,52 @@ def test_resuming_with_the_other_precision_is_one_line(run_dir):
   assert _checkpoint_files(train_dir) == before
 
 
+def _checkpoint_of(source, path, keep):
+  """Writes at `path` a checkpoint with the tensors of `source` whose names
+  `keep` accepts."""
+  values = tf.train.load_checkpoint(source)
+  with tf.Graph().as_default():
+    variables = [tf.Variable(values.get_tensor(name), name=name)
+                 for name in values.get_variable_to_shape_map() if keep(name)]
+    with tf.Session() as sess:
+      sess.run(tf.variables_initializer(variables))
+      tf.train.Saver(variables).save(sess, path, write_meta_graph=False)
+
+
+@pytest.mark.parametrize('kind', ['no moving averages', 'another model'])
+def test_eval_of_a_checkpoint_it_cannot_use_says_what_to_do(trained_dir,
+                                                           tmp_path, kind):
+  checkpoint_dir = tmp_path / 'train'
+  checkpoint_dir.mkdir()
+  path = str(checkpoint_dir / 'model.ckpt-300')
+  source = os.path.join(trained_dir['train_dir'], 'model.ckpt-300')
+  if kind == 'no moving averages':
+    _checkpoint_of(source, path, lambda n: 'ExponentialMovingAverage' not in n)
+    expected = ('%s has no conv1/biases/ExponentialMovingAverage: it holds '
+                'the weights but not their moving averages. Evaluate its '
+                'weights themselves with --moving_average=false.' % path)
+  else:
+    _checkpoint_of(source, path, lambda n: not n.startswith('conv2/'))
+    expected = ('%s has no conv2/biases/ExponentialMovingAverage: it is not '
+                'a checkpoint of this model. Choose another '
+                '--checkpoint_dir.' % path)
+  before = _snapshot(str(checkpoint_dir))
+  proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
+                    '--checkpoint_dir=%s' % checkpoint_dir,
+                    '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+                    '--num_examples=100', check=False)
+  assert proc.returncode == 1
+  assert _one_line_error(proc, 'cifar10_eval') == (
+      'cifar10_eval: error: ' + expected)
+  assert _snapshot(str(checkpoint_dir)) == before
+  if kind == 'no moving averages':
+    proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
+                      '--checkpoint_dir=%s' % checkpoint_dir,
+                      '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+                      '--num_examples=100', '--moving_average=false')
+    assert len(PRECISION_LINE.findall(proc.stdout)) == 1
+
+
 @pytest.mark.parametrize('script,args,expected', [
     ('cifar10_train', ['--data_dir={file}', '--train_dir={tmp}/t'],
      '--data_dir={file} is a file, not a directory; pass a directory (it is '
@@ -425,6 +472,10 @@ def test_resuming_with_the_other_precision_is_one_line(run_dir):
     ('cifar10_train', ['--data_dir={data}', '--train_dir={tmp}/t',
                        '--batch_size=50000000'],
      'Out of memory: --batch_size=50000000 needs about '),
+    ('cifar10_eval', ['--checkpoint_dir={file}', '--eval_dir={tmp}/t',
+                      '--data_dir={data}', '--num_examples=10'],
+     '--checkpoint_dir={file} is a file, not a directory; pass a directory, '
+     'the --train_dir a trainer wrote.'),
 ])
 def test_mistakes_are_one_line(trained_dir, tmp_path, script, args, expected):
   afile = tmp_path / 'a file'
