@@ -90,6 +90,36 @@ class PredictError(cifar10_dirs.UserError, ValueError):
   """The predictor cannot run (no checkpoint, no files)."""
 
 
+def printable(text, stream=None):
+  """`text` as `stream` can print it, whatever the file names in it.
+
+  A file name that is not valid in the file system's encoding (say, a Latin-1
+  name on a UTF-8 system) reaches Python with its bytes as surrogates, which
+  no strict encoder prints: they are shown as '\\xff'. Characters the
+  stream's encoding lacks are shown as '\\u00e9' and the like.
+
+  Args:
+    text: str.
+    stream: the text stream it is for; default sys.stdout.
+
+  Returns:
+    str.
+  """
+  encoding = sys.getfilesystemencoding()
+  try:
+    text = text.encode(encoding, 'surrogateescape').decode(
+        encoding, 'backslashreplace')
+  except UnicodeError:
+    text = text.encode(encoding, 'backslashreplace').decode(encoding)
+  encoding = getattr(stream or sys.stdout, 'encoding', None) or 'utf-8'
+  return text.encode(encoding, 'backslashreplace').decode(encoding)
+
+
+def _named(path):
+  """A path for an error message (on stderr)."""
+  return printable(path, sys.stderr)
+
+
 class _Decoder(object):
   """Decodes image files to [32, 32, 3] float32 arrays with TensorFlow."""
 
@@ -202,16 +232,16 @@ def newest_checkpoint(checkpoint_dir):
     raise PredictError(
         'None of the %d checkpoint(s) in %s can be read: %s. Restore the '
         'directory from a backup, or pass another --checkpoint_dir.'
-        % (len(checkpoints), checkpoint_dir,
-           cifar10_checkpoint.describe_skipped(skipped)))
+        % (len(checkpoints), _named(checkpoint_dir),
+           _named(cifar10_checkpoint.describe_skipped(skipped))))
   if checkpoint is None:
     raise PredictError('No checkpoint file found in %s; train a model there '
                        'first (cifar10_train.py --train_dir=%s) or pass '
-                       '--checkpoint_dir.' % (checkpoint_dir, checkpoint_dir))
+                       '--checkpoint_dir.' % ((_named(checkpoint_dir),) * 2))
   if skipped:
-    sys.stderr.write('Skipping the checkpoints that cannot be read in %s: '
-                     '%s.\n' % (checkpoint_dir,
-                                 cifar10_checkpoint.describe_skipped(skipped)))
+    sys.stderr.write(_named(
+        'Skipping the checkpoints that cannot be read in %s: %s.\n'
+        % (checkpoint_dir, cifar10_checkpoint.describe_skipped(skipped))))
   return checkpoint.path
 
 
@@ -278,7 +308,8 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
         # newest few) or damaged since.
         raise PredictError('%s could no longer be read (%s); run again to '
                            'use the newest checkpoint that reads.'
-                           % (checkpoint_path, cifar10_app.error_gist(e)))
+                           % (_named(checkpoint_path),
+                              cifar10_app.error_gist(e)))
       step = int(sess.run(global_step))
       for start in range(0, len(images), batch_size):
         batch = images[start:start + batch_size]
@@ -347,15 +378,15 @@ def check_output_json(output_json, paths):
           '--output_json=%s is one of the files to classify, and would be '
           'overwritten; pass --output_json=FILE with a new file name (with a '
           'space instead of "=", the next argument is taken as the file).'
-          % output_json)
+          % _named(output_json))
   if os.path.isdir(output_json):
     raise PredictError('--output_json=%s is a directory; pass a file name.'
-                       % output_json)
+                       % _named(output_json))
   directory = os.path.dirname(os.path.abspath(output_json))
   if not os.path.isdir(directory):
     raise PredictError('--output_json=%s: there is no directory %s; create '
                        'it first or pass another file name.'
-                       % (output_json, directory))
+                       % (_named(output_json), _named(directory)))
 
 
 def _same_file(a, b):
@@ -415,7 +446,7 @@ def write_output(output_json, text):
   except (IOError, OSError) as e:
     raise PredictError('cannot write --output_json=%s (%s); an old file of '
                        'that name is left as it was.'
-                       % (output_json, e.strerror or e))
+                       % (_named(output_json), e.strerror or e))
 
 
 def main(argv):
@@ -432,10 +463,10 @@ def main(argv):
   for item in result['images']:
     if 'error' in item:
       failed += 1
-      sys.stderr.write('cifar10_predict: error: %s: %s\n'
-                       % (item['file'], item['error']))
+      sys.stderr.write(printable('cifar10_predict: error: %s: %s\n' % (
+          item['file'], item['error']), sys.stderr))
     elif not to_stdout:
-      print(format_line(item, result['class_names'], FLAGS.top_k))
+      print(printable(format_line(item, result['class_names'], FLAGS.top_k)))
   if FLAGS.output_json:
     text = json.dumps(to_json(result, FLAGS.top_k), indent=1) + '\n'
     if to_stdout:

@@ -241,3 +241,38 @@ def test_no_checkpoint_at_all(tmp_path):
       'No checkpoint file found in %s; train a model there first '
       '(cifar10_train.py --train_dir=%s) or pass --checkpoint_dir.'
       % (tmp_path, tmp_path))
+
+
+# File names that are not UTF-8.
+
+
+def test_names_that_are_not_utf8_print_on_a_strict_utf8_stdout(
+    untrained_dir, tmp_path):
+  directory = os.fsencode(str(tmp_path))
+  image = os.fsdecode(os.path.join(directory, b'bad\xffname.png'))
+  notes = os.fsdecode(os.path.join(directory, b'bad\xfenotes.txt'))
+  with open(image, 'wb') as f:
+    f.write(_image(tmp_path).read_bytes())
+  with open(notes, 'wb') as f:
+    f.write(b'not an image\n')
+  env = script_env()
+  env['PYTHONIOENCODING'] = 'utf-8'  # Strict: surrogates cannot be printed.
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                    image, notes, env=env, check=False)
+  assert proc.returncode == 1, proc.stderr
+  assert 'Traceback' not in proc.stderr
+  shown = str(tmp_path) + '/bad\\xffname.png: '
+  assert [l[:len(shown)] for l in proc.stdout.splitlines()] == [shown]
+  assert _errors(proc.stderr) == [
+      'cifar10_predict: error: %s/bad\\xfenotes.txt: neither an image (PNG, '
+      'JPEG, GIF, BMP) nor a CIFAR-10 binary file (it has 13 bytes, not a '
+      'whole number of 3073-byte records)' % tmp_path]
+
+
+def test_printable_for_a_strict_stream():
+  class Stream(object):
+    encoding = 'ascii'
+  assert cifar10_predict.printable('caf\udce9/\u00e9t\u00e9.png',
+                                   Stream()) == 'caf\\xe9/\\xe9t\\xe9.png'
+  assert cifar10_predict.printable('plain.png: cat 0.5') == (
+      'plain.png: cat 0.5')
