@@ -37,6 +37,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import errno
 import logging
 import os
 import signal
@@ -73,6 +74,47 @@ class _DeprecationFilter(logging.Filter):
             message != 'Model diverged with loss = NaN.')
 
 
+class _Stdout(object):
+  """sys.stdout that outlives its reader.
+
+  `cifar10_eval | head -3`, or a terminal closed under a trainer: once the
+  pipe is broken, the rest of the output goes nowhere and the script carries
+  on with what it writes to disk (checkpoints, summaries), instead of
+  stopping at its next print with BrokenPipeError. Characters the stream's
+  encoding lacks (a file name that is not UTF-8) print escaped.
+  """
+
+  def __init__(self, stream):
+    self._stream = stream
+
+  def _to_devnull(self):
+    # Later writes, and the interpreter's flush at exit, go nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, self._stream.fileno())
+    os.close(devnull)
+
+  def write(self, text):
+    try:
+      try:
+        return self._stream.write(text)
+      except UnicodeEncodeError:
+        encoding = self._stream.encoding or 'ascii'
+        return self._stream.write(text.encode(
+            encoding, 'backslashreplace').decode(encoding))
+    except BrokenPipeError:
+      self._to_devnull()
+      return len(text)
+
+  def flush(self):
+    try:
+      self._stream.flush()
+    except BrokenPipeError:
+      self._to_devnull()
+
+  def __getattr__(self, name):
+    return getattr(self._stream, name)
+
+
 def run_main(main):
   """Runs a script's `main` in TF1 graph mode, parsing the command line once.
 
@@ -95,6 +137,9 @@ def run_main(main):
       getattr(script, '__file__', None) or sys.argv[0]))[0]
   _describe_in_help(script)
 
+  if not isinstance(sys.stdout, _Stdout):
+    sys.stdout = _Stdout(sys.stdout)
+
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with
     # absl's --verbosity (-v): not the INFO lines of every hook and save.
@@ -110,6 +155,19 @@ def run_main(main):
     except KeyboardInterrupt:
       sys.stderr.write('%s: interrupted (Ctrl-C); stopped.\n' % prog)
       sys.exit(130)
+    except OSError as e:
+      # A file or directory the system refused, where no closer check knew
+      # what to say: a full or read-only disk, a missing permission.
+      if e.filename is None:
+        raise
+      fix = {errno.ENOSPC: 'free space or choose another path',
+             errno.EDQUOT: 'free space or choose another path',
+             errno.EACCES: 'fix its permissions or choose another path',
+             errno.EPERM: 'fix its permissions or choose another path',
+             errno.EROFS: 'choose a path on a writable disk'}.get(
+                 e.errno, 'choose another path')
+      sys.exit('%s: error: cannot use %s: %s; %s.'
+               % (prog, e.filename, e.strerror or e, fix))
     except tf.errors.ResourceExhaustedError as e:
       if 'OOM' not in e.message and 'memory' not in e.message:
         raise

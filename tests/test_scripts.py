@@ -339,3 +339,43 @@ def test_bad_data_file_is_named(synthetic_data_dir, tmp_path):
   assert ('cifar10_train: error: Data file %s has label 200 in record 7 '
           '(labels are 0-9)' % bad) in proc.stderr
   assert 'Traceback' not in proc.stderr
+
+
+def test_output_into_a_closed_pipe_does_not_stop_the_evaluation(trained_dir,
+                                                                tmp_path):
+  """`cifar10_eval ... | head -1`: the rest of the output goes nowhere, and
+  the evaluation still ends well, with its summary written."""
+  read_end, write_end = os.pipe()
+  eval_dir = tmp_path / 'eval'
+  with os.fdopen(write_end, 'w') as out, open(str(tmp_path / 'err'),
+                                              'w') as err:
+    proc = start_script(
+        ['-m', 'cifar10.cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
+         '--checkpoint_dir=' + trained_dir['train_dir'],
+         '--eval_dir=%s' % eval_dir, '--run_once', '--num_examples=100'],
+        out, err)
+  with os.fdopen(read_end) as pipe:
+    first = pipe.readline()
+  returncode = proc.wait(timeout=300)
+  stderr = (tmp_path / 'err').read_text()
+  assert first, stderr
+  assert returncode == 0, stderr
+  assert 'Traceback' not in stderr and 'Error' not in stderr, stderr
+  events = [f for f in os.listdir(str(eval_dir)) if 'tfevents' in f]
+  assert len(events) == 1
+  tags = {v.tag for e in tf.train.summary_iterator(str(eval_dir / events[0]))
+          for v in e.summary.value}
+  assert 'Precision @ 1' in tags
+
+
+def test_a_path_the_system_refuses_is_one_line(synthetic_data_dir, tmp_path):
+  afile = tmp_path / 'a file'
+  afile.write_text('mine')
+  proc = run_module('cifar10_train', '--data_dir=%s' % (afile / 'data'),
+                    '--train_dir=%s' % (tmp_path / 'train'), check=False)
+  assert proc.returncode == 1
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_train: error: cannot use %s: Not a directory; choose another '
+      'path.' % (afile / 'data'))
+  assert 'Traceback' not in proc.stderr
+  assert afile.read_text() == 'mine'
