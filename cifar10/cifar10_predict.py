@@ -81,6 +81,12 @@ tf.app.flags.DEFINE_string('output_json', '',
                            """'-' writes them to stdout instead of the """
                            """lines.""", allow_override=True)
 
+# The largest input read, in bytes: well above the largest image the decoder
+# accepts (MAX_PIXELS) in any of its formats, and above the largest CIFAR-10
+# or SVHN binary file (SVHN's test set: 80 MB). A larger file is refused
+# before it is read, rather than read into memory whole.
+MAX_FILE_BYTES = 1 << 30
+
 # The first bytes of the image formats tf.io.decode_image reads.
 _IMAGE_MAGIC = (b'\x89PNG', b'\xff\xd8\xff', b'GIF8', b'BM')
 _SIZE = cifar10_input.ORIGINAL_HEIGHT  # 32: the images are square.
@@ -168,11 +174,9 @@ def read_inputs(paths):
   try:
     for path in paths:
       try:
-        with open(path, 'rb') as f:
-          contents = f.read()
-      except (IOError, OSError) as e:
-        items.append({'file': path, 'error': 'cannot read it (%s)'
-                                              % (e.strerror or e)})
+        contents = _read(path)
+      except ValueError as e:
+        items.append({'file': path, 'error': str(e)})
         continue
       if contents.startswith(_IMAGE_MAGIC):
         try:
@@ -185,6 +189,65 @@ def read_inputs(paths):
   finally:
     decoder.close()
   return items
+
+
+def _kind(mode):
+  """What a file that is not a regular file is, from its st_mode."""
+  for test, kind in ((stat.S_ISDIR, 'a directory'),
+                     (stat.S_ISFIFO, 'a FIFO (named pipe)'),
+                     (stat.S_ISCHR, 'a character device'),
+                     (stat.S_ISBLK, 'a block device'),
+                     (stat.S_ISSOCK, 'a socket')):
+    if test(mode):
+      return kind
+  return 'a special file'
+
+
+def _read(path):
+  """The contents of a regular file of at most MAX_FILE_BYTES.
+
+  Anything else (a FIFO, a device, a directory) is refused without reading
+  it, and without opening it: opening a FIFO waits for a writer, and opening
+  some devices does something.
+
+  Args:
+    path: str.
+
+  Returns:
+    bytes.
+
+  Raises:
+    ValueError: saying why the file is not read.
+  """
+  def refuse(mode):
+    return ValueError('%s, not a file; pass image or CIFAR-10 binary files'
+                      % _kind(mode))
+
+  def too_large(size):
+    return ValueError(
+        'too large (%s bytes); files of more than %d MiB are not read, as no '
+        'image the predictor decodes, nor any CIFAR-10 or SVHN binary file, '
+        'is that large' % (size, MAX_FILE_BYTES >> 20))
+  try:
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+      raise refuse(info.st_mode)
+    if info.st_size > MAX_FILE_BYTES:
+      raise too_large(info.st_size)
+    # Non-blocking: if it was replaced by a FIFO since, opening does not
+    # wait; the check below refuses it.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK |
+                 getattr(os, 'O_NOCTTY', 0))
+    with os.fdopen(fd, 'rb') as f:
+      mode = os.fstat(f.fileno()).st_mode
+      if not stat.S_ISREG(mode):
+        raise refuse(mode)
+      contents = f.read(MAX_FILE_BYTES + 1)
+  except (IOError, OSError) as e:
+    raise ValueError('cannot read it (%s)' % (e.strerror or e))
+  if len(contents) > MAX_FILE_BYTES:  # It grew while being read.
+    raise too_large('over %d' % MAX_FILE_BYTES)
+  return contents
 
 
 def _records(path, contents):

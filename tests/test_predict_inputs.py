@@ -276,3 +276,53 @@ def test_printable_for_a_strict_stream():
                                    Stream()) == 'caf\\xe9/\\xe9t\\xe9.png'
   assert cifar10_predict.printable('plain.png: cat 0.5') == (
       'plain.png: cat 0.5')
+
+
+# FIFOs, devices, directories and huge files.
+
+
+def test_fifos_devices_and_directories_are_refused_unopened(untrained_dir,
+                                                            tmp_path):
+  fifo = tmp_path / 'f.png'
+  os.mkfifo(str(fifo))
+  image = _image(tmp_path)
+  # Opening the FIFO would wait for a writer: the run would never end.
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                    fifo, '/dev/zero', tmp_path, image, timeout=120,
+                    check=False)
+  assert proc.returncode == 1
+  assert [l.split(': ')[0] for l in proc.stdout.splitlines()] == [str(image)]
+  assert _errors(proc.stderr) == [
+      'cifar10_predict: error: %s: %s, not a file; pass image or CIFAR-10 '
+      'binary files' % (path, kind) for path, kind in (
+          (fifo, 'a FIFO (named pipe)'), ('/dev/zero', 'a character device'),
+          (tmp_path, 'a directory'))]
+  assert 'Traceback' not in proc.stderr
+
+
+def test_files_too_large_are_refused_unread(tmp_path, monkeypatch):
+  huge = tmp_path / 'disk.img'
+  with open(str(huge), 'wb') as f:
+    f.truncate(cifar10_predict.MAX_FILE_BYTES + 1)  # Sparse: no disk used.
+  image = str(_image(tmp_path))
+  items = cifar10_predict.read_inputs([str(huge), image])
+  assert items[0] == {'file': str(huge), 'error': (
+      'too large (%d bytes); files of more than 1024 MiB are not read, as no '
+      'image the predictor decodes, nor any CIFAR-10 or SVHN binary file, is '
+      'that large' % (cifar10_predict.MAX_FILE_BYTES + 1))}
+  assert items[1]['image'].shape == (32, 32, 3)
+  # A file that grows past the limit while it is read is refused too.
+  monkeypatch.setattr(cifar10_predict, 'MAX_FILE_BYTES', 20)
+  real_stat = os.stat
+
+  def stat_before_it_grew(path, *args, **kwargs):
+    info = real_stat(path, *args, **kwargs)
+    if path == image:
+      return os.stat_result(info[:6] + (10,) + info[7:])
+    return info
+  monkeypatch.setattr(cifar10_predict.os, 'stat', stat_before_it_grew)
+  items = cifar10_predict.read_inputs([image])
+  assert items == [{'file': image, 'error': (
+      'too large (over 20 bytes); files of more than 0 MiB are not read, as '
+      'no image the predictor decodes, nor any CIFAR-10 or SVHN binary file, '
+      'is that large')}]
