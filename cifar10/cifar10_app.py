@@ -39,6 +39,7 @@ from __future__ import print_function
 
 import errno
 import logging
+import math
 import os
 import signal
 import socket
@@ -113,6 +114,14 @@ class _Stdout(object):
 
   def __getattr__(self, name):
     return getattr(self._stream, name)
+
+
+def require_finite(*names):
+  """Refuses nan and inf for these float flags (absl's bounds let nan by)."""
+  for name in names:
+    flags.register_validator(
+        name, lambda value: value is None or math.isfinite(value),
+        message='--%s takes a number, not nan or inf' % name)
 
 
 def run_main(main):

@@ -119,6 +119,7 @@ tf.app.flags.DEFINE_float('wait_quiet_secs', 0.0,
                           """leave the cores before each window, and time """
                           """windows they disturbed again.""",
                           lower_bound=0.0)
+cifar10_app.require_finite('min_fraction_in_queue', 'wait_quiet_secs')
 tf.app.flags.DEFINE_integer('keras_timeout', 600, """Seconds the Keras """
                             """child may take.""", lower_bound=1)
 # cifar10_predict has an --output_json of its own; a process runs one script

@@ -282,9 +282,15 @@ def read_class_names(data_dir, default=CLASS_NAMES):
   path = os.path.join(data_dir, META_FILE)
   if not tf.gfile.Exists(path):
     return tuple(default)
-  with tf.gfile.GFile(path, 'r') as f:
-    names = tuple(line.strip() for line in f.read().splitlines()
+  with tf.gfile.GFile(path, 'rb') as f:
+    contents = f.read()
+  try:
+    names = tuple(line.strip() for line in contents.decode('utf-8').splitlines()
                   if line.strip())
+  except UnicodeDecodeError:
+    raise DataError('%s is not text (UTF-8): it should name the %d classes, '
+                    'one a line. Put the data set\'s own file back, or delete '
+                    'it to use the CIFAR-10 names.' % (path, NUM_CLASSES))
   if len(names) != NUM_CLASSES:
     raise DataError('%s names %d classes, not %d (one name a line).'
                     % (path, len(names), NUM_CLASSES))

@@ -99,6 +99,7 @@ tf.app.flags.DEFINE_float('min_fraction_of_examples_in_queue',
                           """before the first step (and after each): """
                           """smaller starts sooner, shuffles less.""",
                           lower_bound=0.0, upper_bound=1.0)
+cifar10_app.require_finite('min_fraction_of_examples_in_queue')
 
 
 class DivergedError(cifar10_dirs.UserError, RuntimeError):

@@ -279,6 +279,9 @@ def _closed_port():
     ('cifar10_eval', ['--run_once=maybe'],
      "flag --run_once=maybe: ('Non-boolean argument to boolean flag', "
      "'maybe')"),
+    ('cifar10_train', ['--min_fraction_of_examples_in_queue=nan'],
+     'flag --min_fraction_of_examples_in_queue=nan: '
+     '--min_fraction_of_examples_in_queue takes a number, not nan or inf'),
 ])
 def test_bad_flags_are_rejected_before_any_work(module, args, message,
                                                 tmp_path):
@@ -379,3 +382,21 @@ def test_a_path_the_system_refuses_is_one_line(synthetic_data_dir, tmp_path):
       'path.' % (afile / 'data'))
   assert 'Traceback' not in proc.stderr
   assert afile.read_text() == 'mine'
+
+
+def test_class_names_file_that_is_not_text_is_one_line(synthetic_data_dir,
+                                                       tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(synthetic_data_dir, str(data_dir))
+  meta = data_dir / 'cifar-10-batches-bin' / 'batches.meta.txt'
+  meta.write_bytes(bytes(range(128, 256)) * 2)
+  proc = run_module('cifar10_eval', '--data_dir=%s' % data_dir,
+                    '--checkpoint_dir=%s' % (tmp_path / 'none'),
+                    '--eval_dir=%s' % (tmp_path / 'eval'), '--run_once',
+                    '--num_examples=10', check=False)
+  assert proc.returncode == 1
+  assert proc.stderr.strip().splitlines()[-1] == (
+      "cifar10_eval: error: %s is not text (UTF-8): it should name the 10 "
+      "classes, one a line. Put the data set's own file back, or delete it "
+      "to use the CIFAR-10 names." % meta)
+  assert 'Traceback' not in proc.stderr
