@@ -31,8 +31,12 @@ batches.meta.txt:
   cat.jpg: cat 0.712, dog 0.201, frog 0.034
 
 A file that cannot be read or decoded is one line on stderr and the others
-are still classified; the exit status is then 1. --output_json=FILE also
-writes every probability as JSON ('-': to stdout, instead of the lines).
+are still classified; the exit status is then 1. So is anything but a regular
+file (a FIFO, a device, a directory: not opened), a file of more than 1 GiB
+(not read) and an image of more than 100 megapixels (refused from its
+header, not decoded). --output_json=FILE also writes every probability as
+JSON ('-': to stdout, instead of the lines); it must not be one of the files
+to classify, and is written whole or not at all.
 """
 from __future__ import absolute_import
 from __future__ import division
@@ -41,6 +45,7 @@ from __future__ import print_function
 import json
 import os
 import stat
+import struct
 import sys
 import tempfile
 
@@ -87,6 +92,12 @@ tf.app.flags.DEFINE_string('output_json', '',
 # before it is read, rather than read into memory whole.
 MAX_FILE_BYTES = 1 << 30
 
+# The largest image decoded, in pixels (width x height): 100 megapixels, as
+# 10000x10000, more than most cameras take. Decoding one this large takes
+# about 2 GB of memory; a larger image is refused from its header, before any
+# pixel is decoded.
+MAX_PIXELS = 100 * 1000 * 1000
+
 # The first bytes of the image formats tf.io.decode_image reads.
 _IMAGE_MAGIC = (b'\x89PNG', b'\xff\xd8\xff', b'GIF8', b'BM')
 _SIZE = cifar10_input.ORIGINAL_HEIGHT  # 32: the images are square.
@@ -127,12 +138,21 @@ def _named(path):
 
 
 class _Decoder(object):
-  """Decodes image files to [32, 32, 3] float32 arrays with TensorFlow."""
+  """Decodes image files to [32, 32, 3] float32 arrays with TensorFlow.
+
+  An image that cannot be decoded is the ValueError of its file alone:
+  TensorFlow's own refusals (a damaged file, a PNG whose pixels overflow an
+  int, as 30000x30000 does), an image above MAX_PIXELS (refused from its
+  header, before any pixel is decoded), and running out of memory while
+  decoding.
+  """
 
   def __init__(self):
     self._graph = tf.Graph()
     with self._graph.as_default():
       self._contents = tf.placeholder(tf.string, [])
+      # [height, width, channels], from the header alone.
+      self._jpeg_shape = tf.io.extract_jpeg_shape(self._contents)
       image = tf.cast(tf.io.decode_image(self._contents, channels=3,
                                          expand_animations=False), tf.float32)
       same = tf.reduce_all(tf.equal(tf.shape(image)[:2], [_SIZE, _SIZE]))
@@ -148,10 +168,40 @@ class _Decoder(object):
   def decode(self, contents):
     """Returns the [32, 32, 3] float32 image, 0-255; raises ValueError."""
     try:
+      size = self._dimensions(contents)
+      if size and size[0] * size[1] > MAX_PIXELS:
+        raise ValueError(
+            'too large to decode: %dx%d pixels, more than the %d megapixels '
+            'the predictor decodes; scale it down first'
+            % (size + (MAX_PIXELS // 1000000,)))
       return self._sess.run(self._image, {self._contents: contents})
     except tf.errors.InvalidArgumentError as e:
       raise ValueError('not a decodable image (%s)' %
                        cifar10_app.error_gist(e))
+    except tf.errors.ResourceExhaustedError as e:
+      raise ValueError('too large to decode in the memory available (%s); '
+                       'scale it down first' % cifar10_app.error_gist(e))
+
+  def _dimensions(self, contents):
+    """The image's (width, height) from its header, or None if unknown.
+
+    Raises:
+      tf.errors.InvalidArgumentError: if a JPEG header is damaged.
+    """
+    if contents.startswith(b'\xff\xd8\xff'):
+      height, width, _ = self._sess.run(self._jpeg_shape,
+                                        {self._contents: contents})
+      return int(width), int(height)
+    if contents.startswith(b'\x89PNG') and contents[12:16] == b'IHDR':
+      return struct.unpack('>II', contents[16:24].ljust(8, b'\0'))
+    if contents.startswith(b'GIF8'):  # The logical screen: what is decoded.
+      return struct.unpack('<HH', contents[6:10].ljust(4, b'\0'))
+    if contents.startswith(b'BM') and len(contents) >= 26:
+      if struct.unpack('<I', contents[14:18])[0] == 12:  # OS/2 1.x header.
+        return struct.unpack('<HH', contents[18:22])
+      width, height = struct.unpack('<ii', contents[18:26])
+      return abs(width), abs(height)  # Negative height: stored top-down.
+    return None
 
   def close(self):
     self._sess.close()

@@ -326,3 +326,95 @@ def test_files_too_large_are_refused_unread(tmp_path, monkeypatch):
       'too large (over 20 bytes); files of more than 0 MiB are not read, as '
       'no image the predictor decodes, nor any CIFAR-10 or SVHN binary file, '
       'is that large')}]
+
+
+# Images too large to decode.
+
+TOO_LARGE = ('too large to decode: 20000x20000 pixels, more than the 100 '
+             'megapixels the predictor decodes; scale it down first')
+
+
+def _jpeg(width, height):
+  """A 16x16 JPEG whose header says width x height."""
+  with tf.Graph().as_default(), tf.Session() as sess:
+    data = bytearray(sess.run(tf.io.encode_jpeg(tf.zeros([16, 16, 3],
+                                                         tf.uint8))))
+  sof = data.index(b'\xff\xc0')  # Baseline: length, precision, height, width.
+  data[sof + 5:sof + 9] = struct.pack('>HH', height, width)
+  return bytes(data)
+
+
+def test_images_above_the_pixel_limit_are_refused_from_their_header(
+    untrained_dir, tmp_path):
+  headers = {
+      'huge.png': _png(20000, 20000),
+      'huge.jpg': _jpeg(20000, 20000),
+      'huge.gif': b'GIF89a' + struct.pack('<HH', 20000, 20000) + b'\0' * 20,
+      # BITMAPINFOHEADER, stored top-down (negative height).
+      'huge.bmp': (b'BM' + struct.pack('<IHHI', 0, 0, 0, 54) +
+                   struct.pack('<IiiHH', 40, 20000, -20000, 1, 24) +
+                   b'\0' * 40),
+      'os2.bmp': (b'BM' + struct.pack('<IHHI', 0, 0, 0, 26) +
+                  struct.pack('<IHHHH', 12, 20000, 20000, 1, 24) + b'\0' * 8),
+  }
+  paths = []
+  for name, data in sorted(headers.items()):
+    paths.append(str(tmp_path / name))
+    with open(paths[-1], 'wb') as f:
+      f.write(data)
+  image = str(_image(tmp_path))
+  result = cifar10_predict.classify(paths + [image], untrained_dir,
+                                    use_fp16=False)
+  items = result['images']
+  assert items[:-1] == [{'file': path, 'error': TOO_LARGE} for path in paths]
+  assert items[-1]['file'] == image and 'probabilities' in items[-1]
+
+  # At the limit, the decoder is asked (this one's pixels are not there).
+  decoder = cifar10_predict._Decoder()  # pylint: disable=protected-access
+  try:
+    assert decoder._dimensions(_jpeg(321, 123)) == (321, 123)  # pylint: disable=protected-access
+    with pytest.raises(ValueError) as error:
+      decoder.decode(_png(10000, 10000))
+    assert str(error.value).startswith('not a decodable image (')
+  finally:
+    decoder.close()
+
+
+def test_running_out_of_memory_while_decoding_is_that_files_error(
+    untrained_dir, tmp_path, monkeypatch):
+  big = tmp_path / 'big.png'
+  big.write_bytes(_png(40, 40, np.zeros([40, 40, 3], np.uint8)))
+  image = str(_image(tmp_path))
+  decoder_class = cifar10_predict._Decoder  # pylint: disable=protected-access
+  init = decoder_class.__init__
+
+  class OutOfMemory(object):
+    """Decodes all but big.png, which runs out of memory."""
+
+    def __init__(self, session):
+      self.session = session
+
+    def run(self, fetches, feed_dict):
+      if big.read_bytes() in feed_dict.values():
+        raise tf.errors.ResourceExhaustedError(
+            None, None, 'OOM when allocating tensor with shape[40,40,3] and '
+            'type float on /job:localhost/replica:0/task:0/device:CPU:0 by '
+            'allocator mklcpu')
+      return self.session.run(fetches, feed_dict)
+
+    def close(self):
+      self.session.close()
+
+  def out_of_memory_init(self):
+    init(self)
+    self._sess = OutOfMemory(self._sess)  # pylint: disable=protected-access
+  monkeypatch.setattr(decoder_class, '__init__', out_of_memory_init)
+  result = cifar10_predict.classify([str(big), image], untrained_dir,
+                                    use_fp16=False)
+  items = result['images']
+  assert items[0] == {'file': str(big), 'error': (
+      'too large to decode in the memory available (OOM when allocating '
+      'tensor with shape[40,40,3] and type float on '
+      '/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu); '
+      'scale it down first')}
+  assert items[1]['file'] == image and 'probabilities' in items[1]
