@@ -42,6 +42,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import errno
 import json
 import os
 import stat
@@ -536,6 +537,10 @@ def write_output(output_json, text):
         f.write(text)
       return
     target = os.path.realpath(output_json)
+    if mode is not None and not os.access(target, os.W_OK):
+      # Renaming over a read-only file would replace it: refuse, as
+      # opening it for writing would.
+      raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), target)
     if mode is None:
       umask = os.umask(0)
       os.umask(umask)

@@ -22,11 +22,10 @@ write.
 """
 
 import errno
+import json
 import os
 import shutil
 import struct
-import subprocess
-import sys
 import zlib
 
 import numpy as np
@@ -121,7 +120,7 @@ def test_output_json_to_stdout_and_through_a_link(untrained_dir, tmp_path):
   image = _image(tmp_path)
   proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
                     '--output_json=-', image)
-  data = cifar10_predict.json.loads(proc.stdout)
+  data = json.loads(proc.stdout)
   assert [e['file'] for e in data['images']] == [str(image)]
   assert data['global_step'] == 20
   # A link is followed: its target gets the JSON, the link stays a link.
@@ -133,7 +132,7 @@ def test_output_json_to_stdout_and_through_a_link(untrained_dir, tmp_path):
   run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
              '--output_json=%s' % link, image)
   assert os.path.islink(str(link))
-  assert cifar10_predict.json.loads(target.read_text())['images'][0][
+  assert json.loads(target.read_text())['images'][0][
       'file'] == str(image)
   assert os.stat(str(target)).st_mode & 0o777 == 0o640
   assert sorted(os.listdir(str(tmp_path))) == ['latest.json', 'results.json',
@@ -370,9 +369,10 @@ def test_images_above_the_pixel_limit_are_refused_from_their_header(
   assert items[-1]['file'] == image and 'probabilities' in items[-1]
 
   # At the limit, the decoder is asked (this one's pixels are not there).
-  decoder = cifar10_predict._Decoder()  # pylint: disable=protected-access
+  # pylint: disable=protected-access
+  decoder = cifar10_predict._Decoder()
   try:
-    assert decoder._dimensions(_jpeg(321, 123)) == (321, 123)  # pylint: disable=protected-access
+    assert decoder._dimensions(_jpeg(321, 123)) == (321, 123)
     with pytest.raises(ValueError) as error:
       decoder.decode(_png(10000, 10000))
     assert str(error.value).startswith('not a decodable image (')
@@ -418,3 +418,18 @@ def test_running_out_of_memory_while_decoding_is_that_files_error(
       '/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu); '
       'scale it down first')}
   assert items[1]['file'] == image and 'probabilities' in items[1]
+
+
+def test_output_json_never_replaces_a_read_only_file(tmp_path, monkeypatch):
+  old = tmp_path / 'out.json'
+  old.write_text('{"old": true}\n')
+  # As a user other than root sees a file they may not write.
+  monkeypatch.setattr(cifar10_predict.os, 'access',
+                      lambda path, mode: path != str(old))
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.write_output(str(old), '{"new": true}\n')
+  assert str(error.value) == (
+      'cannot write --output_json=%s (Permission denied); an old file of that '
+      'name is left as it was.' % old)
+  assert old.read_text() == '{"old": true}\n'
+  assert os.listdir(str(tmp_path)) == ['out.json']
