@@ -237,8 +237,15 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
     with os.fdopen(fd, 'wb') as f:
       # Every read waits at most the read timeout or the whole deadline,
       # whichever is shorter; the deadline is checked after every read.
-      response = urllib.request.urlopen(
-          url, timeout=min(_READ_TIMEOUT_SECS, deadline_secs))
+      wait = min(_READ_TIMEOUT_SECS, deadline_secs)
+      try:
+        response = urllib.request.urlopen(url, timeout=wait)
+      except socket.timeout:
+        raise _BadDownload('no response within %g s' % wait)
+      except urllib.error.URLError as e:
+        if isinstance(e.reason, socket.timeout):
+          raise _BadDownload('no response within %g s' % wait)
+        raise
       length = response.headers.get('Content-Length')
       announced = int(length) if length and length.isdigit() else None
       progress = _Progress(name, announced or expected_size, out)
@@ -294,11 +301,33 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
 
 
 def _describe(error):
+  """What went wrong, on one line."""
   if isinstance(error, urllib.error.HTTPError):
-    return 'HTTP error %d %s' % (error.code, error.reason)
-  if isinstance(error, urllib.error.URLError):
-    return str(error.reason)
-  return str(error) or type(error).__name__
+    text = 'HTTP error %d %s' % (error.code, error.reason)
+  elif isinstance(error, urllib.error.URLError):
+    text = str(error.reason)
+  else:
+    text = str(error) or type(error).__name__
+  return ' '.join(text.split())
+
+
+def _archive_name(url, example):
+  """The file name a URL's path ends in.
+
+  Raises:
+    DownloadError: if url is not an http(s)://, ftp:// or file:// URL naming
+      a file.
+  """
+  try:
+    parsed = urllib.parse.urlparse(url)
+    filename = posixpath.basename(urllib.parse.unquote(parsed.path))
+  except ValueError:  # e.g. 'http://[::1/x': an unclosed IPv6 address.
+    parsed, filename = None, None
+  if parsed is None or parsed.scheme not in _SCHEMES or not filename:
+    raise DownloadError(
+        'Cannot download %r: expected an http://, https:// or file:// URL '
+        'naming the file, e.g. file:///path/to/%s.' % (url, example))
+  return filename
 
 
 def _fetch(url, path, expected_size, expected_md5, retries, retry_wait_secs,
@@ -313,6 +342,7 @@ def _fetch(url, path, expected_size, expected_md5, retries, retry_wait_secs,
   if not deadline_secs > 0:
     raise ValueError('deadline_secs must be positive, got %r'
                      % deadline_secs)
+  _archive_name(url, os.path.basename(path))
   out = sys.stdout if out is None else out
   attempts = max(1, int(retries))
   for attempt in range(1, attempts + 1):
@@ -525,19 +555,34 @@ def _move_into_place(new_dir, data_dir):
       os.rename(os.path.join(new_dir, name), target)
 
 
-def _extract(archive_path, dest_directory, out):
+def _extract(archive_path, dest_directory, out, downloaded=False):
   """Extracts the set from archive_path into dest_directory/EXTRACTED_DIR.
 
   Everything is written into a temporary directory beside it first, which is
   removed on any failure (Ctrl-C included); those of killed processes are
   removed first.
 
+  Args:
+    archive_path: str, the archive.
+    dest_directory: str, the --data_dir.
+    out: stream for messages.
+    downloaded: True if this run downloaded the archive: an archive refused
+      is then removed, so that the next run downloads it again; one that was
+      there before is the user's, and is kept.
+
   Raises:
     DownloadError: the archive failed a check, or extracting it failed (e.g.
       the disk is full).
   """
-  fix = 'Use an unmodified CIFAR-10 binary archive or cifar10_synthetic.'
+  if downloaded:
+    fix = ('It was removed: fix the mirror, or use an unmodified CIFAR-10 '
+           'binary archive or cifar10_synthetic.')
+  else:
+    fix = ('Replace %s (it was there before this run, and is kept) with an '
+           'unmodified CIFAR-10 binary archive, or use cifar10_synthetic.'
+           % archive_path)
   tmp_dir = None
+  refused = keep = False
   remove_leftovers(dest_directory, '.' + EXTRACTED_DIR, 'extracting', out)
   try:
     tmp_dir = tempfile.mkdtemp(
@@ -557,11 +602,21 @@ def _extract(archive_path, dest_directory, out):
           'Archive %s holds empty or partial-record files %s/%s (records are '
           '%d bytes). %s' % (archive_path, EXTRACTED_DIR, ', '.join(bad),
                              RECORD_BYTES, fix))
+    mixing = _mixing_error(os.path.join(tmp_dir, EXTRACTED_DIR),
+                           os.path.join(dest_directory, EXTRACTED_DIR),
+                           archive_path)
+    if mixing:
+      keep = True  # A whole archive, only not for this directory.
+      raise mixing
     _move_into_place(os.path.join(tmp_dir, EXTRACTED_DIR),
                      os.path.join(dest_directory, EXTRACTED_DIR))
+  except DownloadError:
+    refused = not keep
+    raise
   except (tarfile.TarError, EOFError, zlib.error) as e:
+    refused = True
     raise DownloadError('Extracting %s into %s failed: %s. %s'
-                        % (archive_path, dest_directory, e, fix))
+                        % (archive_path, dest_directory, _describe(e), fix))
   except OSError as e:
     raise DownloadError('Extracting %s into %s failed: %s. Free some space '
                         'or choose another --data_dir.'
@@ -569,6 +624,33 @@ def _extract(archive_path, dest_directory, out):
   finally:
     if tmp_dir is not None:
       shutil.rmtree(tmp_dir, ignore_errors=True)
+    if refused and downloaded and os.path.exists(archive_path):
+      os.remove(archive_path)
+
+
+def _mixing_error(new_dir, data_dir, archive_path):
+  """Refuses to fill in a set's missing files from a set of the other kind.
+
+  A synthetic file beside real ones would be taken for CIFAR-10 (or the
+  directory, with the synthetic marker moved in, for a synthetic set, which
+  cifar10_synthetic may replace whole).
+
+  Returns:
+    A DownloadError if data_dir exists and one of the two sets is synthetic
+    and the other is not; else None.
+  """
+  if not os.path.isdir(data_dir):
+    return None
+  new_synthetic = os.path.exists(os.path.join(new_dir, SYNTHETIC_MARKER))
+  if new_synthetic == os.path.exists(os.path.join(data_dir,
+                                                  SYNTHETIC_MARKER)):
+    return None
+  return DownloadError(
+      '%s is %s, and %s holds some files of %s: not mixing the two. Extract '
+      'it into another --data_dir, or move %s aside first.' % (
+          archive_path, 'a synthetic set' if new_synthetic else
+          'not a synthetic set', data_dir, 'another set' if new_synthetic
+          else 'a synthetic one', data_dir))
 
 
 def _refuse_damaged(dest_directory, bad, out):
@@ -631,17 +713,16 @@ def download_and_extract(dest_directory, data_url=DATA_URL, retries=3,
   if not bad:
     return data_dir
   _refuse_damaged(dest_directory, bad, out)
-  parsed = urllib.parse.urlparse(data_url)
-  filename = posixpath.basename(urllib.parse.unquote(parsed.path))
-  if parsed.scheme not in _SCHEMES or not filename:
-    raise DownloadError(
-        'Cannot download %r: expected an http://, https:// or file:// URL '
-        'naming the archive, e.g. file:///path/to/%s.' % (data_url,
-                                                          ARCHIVE_NAME))
-  if not os.path.isdir(dest_directory):
-    os.makedirs(dest_directory)
+  filename = _archive_name(data_url, ARCHIVE_NAME)
+  try:
+    os.makedirs(dest_directory, exist_ok=True)
+  except OSError as e:
+    raise DownloadError('Cannot create --data_dir=%s: %s. Choose a directory '
+                        'that can be written.' % (dest_directory,
+                                                  e.strerror or e))
   archive_path = os.path.join(dest_directory, filename)
-  if not _usable_archive(archive_path, out):
+  downloaded = not _usable_archive(archive_path, out)
+  if downloaded:
     release = filename == ARCHIVE_NAME
     _fetch(data_url, archive_path,
            ARCHIVE_SIZE if release else None, ARCHIVE_MD5 if release else None,
@@ -651,5 +732,26 @@ def download_and_extract(dest_directory, data_url=DATA_URL, retries=3,
            'pass --data_url=<mirror or file:///path/to/%s>, or run python -m '
            'cifar10.cifar10_synthetic --data_dir=%s' % (
                archive_path, data_dir + os.sep, ARCHIVE_NAME, dest_directory))
-  _extract(archive_path, dest_directory, out)
+  _extract(archive_path, dest_directory, out, downloaded)
   return data_dir
+
+
+def main(argv):
+  """`python -m cifar10.cifar10_download`: fetches the data set alone."""
+  if len(argv) > 1:
+    raise DownloadError('it takes flags only (--data_dir, --data_url, '
+                        '--download_timeout_secs, --dataset, --svhn_url), '
+                        'not %s.' % ' '.join(argv[1:]))
+  print('The data set is in %s.' % cifar10.maybe_download_and_extract())
+
+
+if __name__ == '__main__':
+  # Run as a script, the module takes the data flags of the package, whose
+  # modules (and TensorFlow) it then imports; as a library it imports neither.
+  if __package__:
+    from cifar10 import cifar10
+    from cifar10 import cifar10_app
+  else:
+    import cifar10
+    import cifar10_app
+  cifar10_app.run_main(main)

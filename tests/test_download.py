@@ -346,8 +346,10 @@ def test_unsafe_members_are_refused_before_extracting_anything(tmp_path, dest,
   assert repr(member) in str(e.value)
   assert 'evil.tar.gz' in str(e.value)
   assert os.listdir(str(outside)) == []
-  # The (complete) archive was downloaded, but nothing came out of it.
-  assert os.listdir(dest) == ['evil.tar.gz']
+  # Nothing came out of it, and the archive downloaded is not kept for the
+  # next run to extract.
+  assert 'It was removed' in str(e.value)
+  assert os.listdir(dest) == []
 
 
 def test_no_network_gives_short_actionable_error(dest):
@@ -888,3 +890,100 @@ def test_interrupted_extraction_leaves_no_partial_set(release, dest,
   dl.download_and_extract(dest, data_url=file_url(release[0]),
                           out=io.StringIO())
   assert_extracted(dest)
+
+
+def test_a_synthetic_archive_never_fills_in_a_real_set(tmp_path, dest):
+  data_dir = os.path.join(dest, dl.EXTRACTED_DIR)
+  os.makedirs(data_dir)
+  for name, data in ORIGINALS.items():
+    if name != 'test_batch.bin':
+      with open(os.path.join(data_dir, name), 'wb') as f:
+        f.write(data)
+  before = _listing(dest)
+  archive = str(tmp_path / 'synthetic.tar.gz')
+  make_archive(archive, files={n: _bin_contents(50 + i) for i, n in
+                               enumerate(dl.EXTRACTED_FILES)},
+               extra=lambda tar: _add_bytes(
+                   tar, dl.EXTRACTED_DIR + '/' + dl.SYNTHETIC_MARKER, b'x'))
+  with pytest.raises(dl.DownloadError) as e:
+    dl.download_and_extract(dest, data_url=file_url(archive),
+                            out=io.StringIO())
+  assert str(e.value) == (
+      '%s is a synthetic set, and %s holds some files of another set: not '
+      'mixing the two. Extract it into another --data_dir, or move %s aside '
+      'first.' % (os.path.join(dest, 'synthetic.tar.gz'), data_dir, data_dir))
+  # Nothing moved in; the copy of the archive, whole, is kept.
+  assert _listing(dest) == sorted(before + ['synthetic.tar.gz'])
+  for name in ORIGINALS:
+    if name != 'test_batch.bin':
+      with open(os.path.join(data_dir, name), 'rb') as f:
+        assert f.read() == ORIGINALS[name]
+
+
+def test_an_archive_refused_after_downloading_is_not_kept(tmp_path, dest,
+                                                          server):
+  """A mirror's bad archive is removed, so that the next run downloads it
+  again; one put there by the user is kept, and the message says so."""
+  files = dict(ORIGINALS)
+  del files['test_batch.bin']
+  archive = str(tmp_path / 'mirror.tar.gz')
+  server.payload = make_archive(archive, files=files)
+  with pytest.raises(dl.DownloadError) as e:
+    dl.download_and_extract(dest, data_url=server.url('mirror.tar.gz'),
+                            out=io.StringIO())
+  assert 'is missing cifar-10-batches-bin/test_batch.bin. It was removed' in (
+      str(e.value))
+  assert _listing(dest) == []
+  server.payload = make_archive(archive)  # The mirror, fixed.
+  dl.download_and_extract(dest, data_url=server.url('mirror.tar.gz'),
+                          out=io.StringIO())
+  assert_extracted(dest)
+
+  own = str(tmp_path / 'own')
+  os.makedirs(own)
+  make_archive(os.path.join(own, 'mirror.tar.gz'), files=files)
+  with pytest.raises(dl.DownloadError) as e:
+    dl.download_and_extract(own, data_url=server.url('mirror.tar.gz'),
+                            out=io.StringIO())
+  assert ('Replace %s (it was there before this run, and is kept)' %
+          os.path.join(own, 'mirror.tar.gz')) in str(e.value)
+  assert os.listdir(own) == ['mirror.tar.gz']
+
+
+@pytest.mark.parametrize('url', ['http://[::1/x.tar.gz', 'notaurl', ''])
+def test_malformed_urls_are_one_error(url, tmp_path):
+  with pytest.raises(dl.DownloadError) as e:
+    dl.fetch(url, str(tmp_path / 'f.mat'), out=io.StringIO())
+  assert str(e.value).startswith('Cannot download %r: expected ' % url)
+  with pytest.raises(dl.DownloadError, match='Cannot download'):
+    dl.download_and_extract(str(tmp_path / 'd'), data_url=url,
+                            out=io.StringIO())
+  assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_non_gzip_download_is_described_on_one_line(tmp_path, dest):
+  page = tmp_path / 'cifar10.tar.gz'
+  page.write_text('<html><body>\nNot found\n</body></html>\n')
+  with pytest.raises(dl.DownloadError) as e:
+    dl.download_and_extract(dest, data_url=file_url(str(page)),
+                            out=io.StringIO(), retries=1)
+  assert '\n' not in str(e.value).split('To fix')[0].strip(), str(e.value)
+
+
+def test_the_module_run_alone_fetches_the_data(tmp_path):
+  archive = str(tmp_path / 'small.tar.gz')
+  make_archive(archive)
+  proc = run_module('cifar10_download', '--data_dir=%s' % (tmp_path / 'd'),
+                    '--data_url=' + file_url(archive), check=False)
+  assert 'Traceback' not in proc.stderr
+  assert proc.returncode == 0, proc.stderr
+  assert_extracted(str(tmp_path / 'd'))
+  assert proc.stdout.strip().splitlines()[-1] == (
+      'The data set is in %s.' % (tmp_path / 'd' / dl.EXTRACTED_DIR))
+  proc = run_module('cifar10_download', '--data_dir=%s' % (tmp_path / 'e'),
+                    'extra', check=False)
+  assert proc.returncode == 1
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_download: error: it takes flags only (--data_dir, --data_url, '
+      '--download_timeout_secs, --dataset, --svhn_url), not extra.')
+  assert not (tmp_path / 'e').exists()

@@ -140,7 +140,7 @@ def test_a_genuinely_missing_model_variable_is_one_line(trained_dir,
   assert 'Traceback' not in proc.stderr
   assert proc.stderr.rstrip().splitlines()[-1] == (
       'cifar10_train: error: %s has no local4/biases: it is not a checkpoint '
-      'of this model. Choose another directory, or start afresh with '
+      'of this model. Choose another --train_dir, or start afresh with '
       '--fresh_start.' % path)
 
 
