@@ -291,6 +291,10 @@ def _download_once(url, path, expected_size, expected_md5, deadline_secs,
     _check_size_and_md5(size, md5.hexdigest(), expected_size, expected_md5)
     if check:
       check(tmp_path)
+    # mkstemp made the file for this user only; a download is as any file.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     os.replace(tmp_path, path)
     tmp_path = None
     out.write('Successfully downloaded %s %d bytes.\n' % (name, size))

@@ -67,6 +67,7 @@ else:
   import cifar10_input
   import cifar10_precision
   import cifar10_top_layers
+from absl import flags
 import numpy as np
 import tensorflow.compat.v1 as tf
 
@@ -97,6 +98,11 @@ tf.app.flags.DEFINE_boolean('compare_moving_average', False,
                             """Evaluate each checkpoint with the moving """
                             """averages and with the raw weights, and print """
                             """both side by side.""")
+flags.register_multi_flags_validator(
+    ['moving_average', 'compare_moving_average'],
+    lambda f: f['moving_average'] or not f['compare_moving_average'],
+    message='--compare_moving_average evaluates both the moving averages and '
+    'the raw weights: drop --moving_average=false.')
 
 PRECISION_TAG = 'Precision @ 1'
 # The other summaries of each evaluation, at the checkpoint's global step.
@@ -195,8 +201,10 @@ def class_report(columns, class_names, step):
   precisions = [class_precisions(c) for _, c in columns]
   counts = columns[0][1].sum(axis=1)
   for i, name in enumerate(class_names):
+    # A class with no images among those scored has no precision: '-'.
     lines.append('  %-*s %7d  ' % (width, '%d %s' % (i, name), counts[i]) +
-                 '  '.join('%15.3f' % p[i] for p in precisions))
+                 '  '.join('%15s' % '-' if np.isnan(p[i]) else '%15.3f' % p[i]
+                           for p in precisions))
   lines.append('  %-*s %7d  ' % (width, 'all', counts.sum()) + '  '.join(
       '%15.3f' % (np.trace(c) / c.sum()) for _, c in columns))
   confusion = columns[0][1]
@@ -475,6 +483,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   cifar10_dirs.check_directory_flag('checkpoint_dir', checkpoint_dir)
   cifar10_dirs.check_apart('eval_dir', eval_dir, 'checkpoint_dir',
                            checkpoint_dir)
+  cifar10_dirs.check_apart('eval_dir', eval_dir, 'data_dir', data_dir)
   # Another evaluator already writing eval_dir is refused at once; a new
   # eval_dir is only made (and locked) once there is a checkpoint to score.
   lock = (cifar10_dirs.DirLock.acquire(eval_dir, 'eval_dir')

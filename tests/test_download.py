@@ -503,6 +503,10 @@ def test_fetch_verifies_size_and_md5_then_renames_into_place(server,
   assert os.listdir(str(tmp_path)) == ['f.bin']
   assert out.getvalue().endswith(
       '\nSuccessfully downloaded f.bin 50000 bytes.\n')
+  # Readable as any file the user makes (the umask), not this user's only.
+  umask = os.umask(0)
+  os.umask(umask)
+  assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
 
 
 @pytest.mark.parametrize('wrong', ['size', 'more', 'md5'])

@@ -659,3 +659,21 @@ def test_predict_without_checkpoint_or_files(tmp_path, synthetic_data_dir):
   assert exit_.value.code == (
       'cifar10_predict: error: no files to classify; pass image or CIFAR-10 '
       'binary files after the flags.')
+
+
+def test_a_class_without_images_has_no_precision():
+  """Few images scored: a class none of them shows gets '-', not nan, and
+  no TensorBoard scalar."""
+  confusion = np.zeros((10, 10), np.int64)
+  confusion[0, 0], confusion[1, 2], confusion[2, 2] = 3, 1, 2
+  report = cifar10_eval.class_report([('moving averages', confusion)],
+                                     CLASSES, 7)
+  lines = report.splitlines()
+  assert lines[2].split() == ['0', 'airplane', '3', '1.000']
+  assert lines[3].split() == ['1', 'automobile', '1', '0.000']
+  assert lines[5].split() == ['3', 'cat', '0', '-']
+  assert 'nan' not in report
+  tags = [v.tag for v in cifar10_eval.class_summaries(confusion, CLASSES,
+                                                      report)]
+  assert [t for t in tags if 'per class' in t] == [
+      cifar10_eval.CLASS_PRECISION_TAG % c for c in CLASSES[:3]]

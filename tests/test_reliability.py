@@ -472,6 +472,11 @@ def test_eval_of_a_checkpoint_it_cannot_use_says_what_to_do(trained_dir,
     ('cifar10_train', ['--data_dir={data}', '--train_dir={tmp}/t',
                        '--batch_size=50000000'],
      'Out of memory: --batch_size=50000000 needs about '),
+    ('cifar10_eval', ['--eval_dir={data}/cifar-10-batches-bin',
+                      '--checkpoint_dir={train}', '--data_dir={data}',
+                      '--num_examples=10'],
+     '--eval_dir={data}/cifar-10-batches-bin is inside --data_dir={data}; '
+     'give --eval_dir a directory of its own.'),
     ('cifar10_eval', ['--checkpoint_dir={file}', '--eval_dir={tmp}/t',
                       '--data_dir={data}', '--num_examples=10'],
      '--checkpoint_dir={file} is a file, not a directory; pass a directory, '

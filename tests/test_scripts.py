@@ -279,6 +279,10 @@ def _closed_port():
     ('cifar10_eval', ['--run_once=maybe'],
      "flag --run_once=maybe: ('Non-boolean argument to boolean flag', "
      "'maybe')"),
+    ('cifar10_eval', ['--moving_average=false', '--compare_moving_average'],
+     'flags moving_average=False, compare_moving_average=True: '
+     '--compare_moving_average evaluates both the moving averages and the raw '
+     'weights: drop --moving_average=false.'),
     ('cifar10_train', ['--min_fraction_of_examples_in_queue=nan'],
      'flag --min_fraction_of_examples_in_queue=nan: '
      '--min_fraction_of_examples_in_queue takes a number, not nan or inf'),
