@@ -25,6 +25,13 @@ format in --data_dir/svhn-batches-bin, laid out as cifar-10-batches-bin
 (data_batch_1..5.bin, test_batch.bin, batches.meta.txt), with label d for
 the digit d. The input pipeline and the model then read them unchanged.
 
+The conversion is redone when the .mat files change (their size or
+modification time), or when a converted file goes missing or changes size.
+It is written beside svhn-batches-bin and swapped in whole, so a trainer or
+evaluator reading it never finds it half replaced, and conversions of one
+--data_dir take turns (an flock(2) on --data_dir/.svhn-batches-bin.lock): a
+second process waits, then uses the first one's conversion.
+
 MATLAB 5 files are read here with numpy and zlib: the real files store each
 variable as a zlib-compressed element (miCOMPRESSED), which the few lines
 below handle; no MATLAB or SciPy reader is needed.
@@ -52,11 +59,18 @@ from __future__ import division
 from __future__ import print_function
 
 import collections
+import contextlib
+import ctypes
+import errno
+import fcntl
+import io
+import math
 import os
 import shutil
+import socket
 import struct
 import sys
-import tempfile
+import time
 import zlib
 
 import numpy as np
@@ -85,7 +99,8 @@ BATCHES_DIR = 'svhn-batches-bin'
 TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
 META_FILE = 'batches.meta.txt'
-# Which .mat files (by name and size) a conversion was made from.
+# Which .mat files (by name, size and modification time) a conversion was
+# made from, and the size of each file it wrote.
 SOURCE_FILE = 'converted_from.txt'
 CLASS_NAMES = tuple(str(digit) for digit in range(10))
 
@@ -105,6 +120,16 @@ _MX_CLASSES = {6: 'f8', 7: 'f4', 8: 'i1', 9: 'u1', 10: 'i2', 11: 'u2',
                12: 'i4', 13: 'u4', 14: 'i8', 15: 'u8'}
 _COMPLEX_FLAG = 0x0800
 _HEADER_BYTES = 128
+
+# Conversions of one --data_dir take turns: an flock(2) on this file, which
+# the operating system releases however the holder ends.
+_LOCK_FILE = '.%s.lock' % BATCHES_DIR
+# Scratch directories beside svhn-batches-bin (cifar10_download's names,
+# which say whose they are): a conversion being written, and a replaced one
+# being removed.
+_SCRATCH_NAME = '.' + BATCHES_DIR
+_CONVERTING = 'converting'
+_REPLACED = 'replaced'
 
 
 class SVHNError(cifar10_dirs.UserError, ValueError):
@@ -130,6 +155,9 @@ def _element(buf, pos, endian):
     raise MatFileError('an element is cut off at byte %d' % pos)
   first, second = struct.unpack_from(endian + 'II', buf, pos)
   if first >> 16:  # Small element: type and size in 4 bytes, data in 4.
+    if first >> 16 > 4:
+      raise MatFileError('a small element at byte %d claims %d bytes'
+                         % (pos, first >> 16))
     return first & 0xffff, pos + 4, first >> 16, pos + 8
   if pos + 8 + second > len(buf):
     raise MatFileError('an element of %d bytes at byte %d is cut off'
@@ -155,9 +183,14 @@ def _matrix(buf, start, nbytes, endian):
   if len(parts) < 3:
     raise MatFileError('a matrix element has %d parts' % len(parts))
   flags = _numbers(buf, parts[0][1], parts[0][2], parts[0][0], endian)
+  if not flags.size:
+    raise MatFileError('a matrix element has empty array flags')
   mx_class = int(flags[0]) & 0xff
   dims = tuple(int(d) for d in _numbers(buf, parts[1][1], parts[1][2],
                                         parts[1][0], endian))
+  if len(dims) < 2 or min(dims) < 0:
+    raise MatFileError('a matrix element has dimensions %s'
+                       % ('x'.join(map(str, dims)) or 'none'))
   name = bytes(buf[parts[2][1]:parts[2][1] + parts[2][2]]).decode(
       'ascii', 'replace')
   if (mx_class not in _MX_CLASSES or int(flags[0]) & _COMPLEX_FLAG or
@@ -165,7 +198,7 @@ def _matrix(buf, start, nbytes, endian):
     return name, None  # Cells, structures, sparse, complex: not ours.
   kind, data, size = parts[3]
   values = _numbers(buf, data, size, kind, endian)
-  if values.size != int(np.prod(dims)):
+  if values.size != math.prod(dims):
     raise MatFileError('%s holds %d values for dimensions %s'
                        % (name, values.size, 'x'.join(map(str, dims))))
   # MATLAB stores arrays column-major and may store them in a smaller type
@@ -182,13 +215,18 @@ def _decompress(f, nbytes):
   inflater = zlib.decompressobj()
   out = bytearray()
   left = nbytes
-  while left:
-    chunk = f.read(min(left, 1 << 20))
-    if not chunk:
-      raise MatFileError('a compressed element is cut off')
-    left -= len(chunk)
-    out += inflater.decompress(chunk)
-  out += inflater.flush()
+  try:
+    while left:
+      chunk = f.read(min(left, 1 << 20))
+      if not chunk:
+        raise MatFileError('a compressed element is cut off')
+      left -= len(chunk)
+      out += inflater.decompress(chunk)
+    out += inflater.flush()
+  except zlib.error as e:
+    raise MatFileError('a compressed element is damaged (%s)' % e)
+  if not inflater.eof:
+    raise MatFileError('a compressed element ends early')
   return out
 
 
@@ -206,7 +244,8 @@ def read_mat(path, names=None):
 
   Raises:
     MatFileError: if the file is not a MATLAB 5 file or is damaged (saying
-      how); MATLAB 7.3 files are HDF5 and not read here.
+      how: a cut-off or corrupt element, a failed zlib check ...); MATLAB
+      7.3 files are HDF5 and not read here.
     IOError: if it cannot be read.
   """
   arrays = {}
@@ -227,26 +266,33 @@ def read_mat(path, names=None):
           'it is a MATLAB %s file (version 0x%04x), not MATLAB 5; save it '
           'with -v7' % ('7.3 (HDF5)' if version == 0x0200 else 'unknown',
                         version))
-    while True:
-      tag = f.read(8)
-      if not tag:
-        break
-      if len(tag) < 8:
-        raise MatFileError('it ends inside an element')
-      kind, nbytes = struct.unpack(endian + 'II', tag)
-      if kind == _MI_COMPRESSED:
-        buf = _decompress(f, nbytes)  # Not padded after compressed data.
-        kind, start, size, _ = _element(buf, 0, endian)
-      else:
-        buf = f.read(_pad8(nbytes))
-        if len(buf) < nbytes:
+    try:
+      while True:
+        tag = f.read(8)
+        if not tag:
+          break
+        if len(tag) < 8:
           raise MatFileError('it ends inside an element')
-        start, size = 0, nbytes
-      if kind != _MI_MATRIX:
-        continue
-      name, array = _matrix(memoryview(buf), start, size, endian)
-      if array is not None and (names is None or name in names):
-        arrays[name] = array
+        kind, nbytes = struct.unpack(endian + 'II', tag)
+        if kind == _MI_COMPRESSED:
+          buf = _decompress(f, nbytes)  # Not padded after compressed data.
+          kind, start, size, _ = _element(buf, 0, endian)
+        else:
+          buf = f.read(_pad8(nbytes))
+          if len(buf) < nbytes:
+            raise MatFileError('it ends inside an element')
+          start, size = 0, nbytes
+        if kind != _MI_MATRIX:
+          continue
+        name, array = _matrix(memoryview(buf), start, size, endian)
+        if array is not None and (names is None or name in names):
+          arrays[name] = array
+    except MatFileError:
+      raise
+    except (ValueError, IndexError, TypeError, OverflowError,
+            struct.error) as e:
+      # What the checks above do not foresee, e.g. an array too large.
+      raise MatFileError('it is malformed (%s)' % e)
   return arrays, text
 
 
@@ -350,28 +396,245 @@ def _write_records(path, images, labels):
 
 
 def _sources(data_dir):
+  """The lines naming the .mat files a conversion is made from.
+
+  Each holds a file's name, size and modification time in nanoseconds: a
+  file written again (or replaced by another) changes them.
+
+  Raises:
+    OSError: if a file is missing or cannot be examined.
+  """
   lines = []
   for mat in (TRAIN_MAT, TEST_MAT):
-    path = os.path.join(data_dir, mat.name)
-    lines.append('%s %d' % (mat.name, os.path.getsize(path)))
-  return '\n'.join(lines) + '\n'
+    st = os.stat(os.path.join(data_dir, mat.name))
+    lines.append('%s %d %d\n' % (mat.name, st.st_size, st.st_mtime_ns))
+  return ''.join(lines)
+
+
+_Record = collections.namedtuple('_Record', ['sources', 'sizes'])
+_OUTPUT_FILES = TRAIN_FILES + TEST_FILES + (META_FILE,)
 
 
 def _converted_from(batches_dir):
+  """The record of the conversion in batches_dir (its SOURCE_FILE).
+
+  Returns:
+    _Record(sources, sizes), or None if there is none: sources, the
+    _sources() lines of the .mat files it was made from; sizes, dict of each
+    file it wrote to its size in bytes (empty in a record of an earlier
+    version of this module, which kept only the .mat files' names and sizes).
+  """
   try:
     with open(os.path.join(batches_dir, SOURCE_FILE)) as f:
-      return f.read()
-  except (IOError, OSError):
+      text = f.read()
+  except (IOError, OSError, UnicodeDecodeError):
     return None
+  sources, sizes = [], {}
+  for line in text.splitlines():
+    fields = line.split()
+    if fields and fields[0].endswith('.mat'):
+      sources.append(line + '\n')
+    elif len(fields) == 2 and fields[1].isdigit():
+      sizes[fields[0]] = int(fields[1])
+  return _Record(''.join(sources), sizes)
+
+
+def _damage(batches_dir, sizes):
+  """What is wrong with the converted files, or None if they are whole.
+
+  Args:
+    batches_dir: str, svhn-batches-bin.
+    sizes: dict of file name to the size the conversion wrote; a file not in
+      it must hold a non-zero, whole number of records.
+
+  Returns:
+    str, e.g. 'data_batch_3.bin is missing', or None.
+  """
+  for name in _OUTPUT_FILES:
+    path = os.path.join(batches_dir, name)
+    if not os.path.isfile(path):
+      return '%s is missing' % name
+    size = os.path.getsize(path)
+    if name in sizes:
+      if size != sizes[name]:
+        return '%s has %d bytes, not the %d it was written with' % (
+            name, size, sizes[name])
+    elif name != META_FILE and (size == 0 or size % _RECORD_BYTES):
+      return '%s has %d bytes, not a whole number of %d-byte records' % (
+          name, size, _RECORD_BYTES)
+  return None
+
+
+def _reuse(data_dir):
+  """Tells whether data_dir/svhn-batches-bin can be used as it is.
+
+  Returns:
+    None if it can: it is whole, and made from the .mat files in data_dir
+    as they are now (or they were removed after converting). Otherwise ''
+    if there is no conversion, or one of other .mat files; or, if it is
+    damaged, how.
+  """
+  batches_dir = os.path.join(data_dir, BATCHES_DIR)
+  record = _converted_from(batches_dir)
+  if record is None:
+    return ''
+  damage = _damage(batches_dir, record.sizes)
+  if damage:
+    return damage
+  try:
+    current = _sources(data_dir)
+  except OSError:
+    return None  # The .mat files were removed after converting.
+  return None if current == record.sources else ''
+
+
+def _write_error(data_dir, e):
+  """The SVHNError for a conversion that could not be written (OSError e)."""
+  if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    fix = ('Free some space there (SVHN takes about 305 MB converted) or '
+           'choose another --data_dir')
+  elif e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    fix = 'Make it writable or choose another --data_dir'
+  else:
+    fix = ('Free some space or make it writable, or choose another '
+           '--data_dir')
+  return SVHNError(
+      'Cannot write the SVHN conversion into --data_dir=%s: %s. %s; the .mat '
+      'files and any earlier %s there are kept.' % (
+          data_dir, e.strerror or e, fix, BATCHES_DIR))
+
+
+def _holder():
+  return 'process %d (%s on %s, since %s)' % (
+      os.getpid(), os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0]
+      else 'python', socket.gethostname(), time.strftime('%Y-%m-%d %H:%M:%S'))
+
+
+def _flock(fd, path, operation):
+  """flock(2): False if LOCK_NB finds the lock held, else True."""
+  try:
+    fcntl.flock(fd, operation)
+    return True
+  except BlockingIOError:
+    return False
+  except OSError as e:
+    raise SVHNError('Cannot lock %s: %s. Choose a --data_dir on a file '
+                    'system that supports flock(2).' % (path, e.strerror))
+
+
+@contextlib.contextmanager
+def _conversion_lock(data_dir, out):
+  """Holds data_dir's conversion lock: conversions take turns.
+
+  The lock is an flock(2) on data_dir/.svhn-batches-bin.lock, as
+  cifar10_dirs.DirLock's, released by the operating system however its
+  holder ends. A process that finds it held says by whom, and waits.
+
+  Args:
+    data_dir: str, an existing directory.
+    out: stream for the waiting line.
+
+  Raises:
+    SVHNError: if the lock file cannot be made (a read-only --data_dir).
+  """
+  path = os.path.join(data_dir, _LOCK_FILE)
+  try:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+  except PermissionError:
+    try:  # Another user's lock file, in a directory shared with them.
+      fd = os.open(path, os.O_RDONLY)
+    except OSError as e:
+      raise _write_error(data_dir, e)
+  except OSError as e:
+    raise _write_error(data_dir, e)
+  try:
+    if not _flock(fd, path, fcntl.LOCK_EX | fcntl.LOCK_NB):
+      holder = os.pread(fd, 4096, 0).decode('utf-8', 'replace').strip()
+      out.write('Waiting for %s, which is converting the SVHN files in %s.\n'
+                % (holder or 'another process', data_dir))
+      out.flush()
+      _flock(fd, path, fcntl.LOCK_EX)
+    try:
+      os.ftruncate(fd, 0)
+      os.pwrite(fd, (_holder() + '\n').encode('utf-8'), 0)
+    except OSError:
+      pass  # Read-only or full: the lock holds all the same.
+    yield
+  finally:
+    os.close(fd)
+
+
+def _scratch_path(data_dir, kind):
+  """A new name beside svhn-batches-bin that says it is this process's."""
+  return os.path.join(data_dir, cifar10_download.scratch_prefix(
+      _SCRATCH_NAME, kind) + os.urandom(4).hex())
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a, b):
+  """Swaps the directories a and b in one step (Linux's renameat2(2)).
+
+  Returns:
+    True once swapped; False if the system or file system cannot, and
+    nothing was done.
+
+  Raises:
+    OSError: if the swap failed otherwise.
+  """
+  if not sys.platform.startswith('linux'):
+    return False
+  try:
+    renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+  except (OSError, AttributeError):
+    return False  # A C library without it (glibc before 2.28).
+  renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                        ctypes.c_char_p, ctypes.c_uint)
+  renameat2.restype = ctypes.c_int
+  if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+               _RENAME_EXCHANGE) == 0:
+    return True
+  code = ctypes.get_errno()
+  if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+    return False
+  raise OSError(code, os.strerror(code), b)
+
+
+def _put_in_place(work, batches_dir, data_dir):
+  """Makes the finished conversion in `work` data_dir/svhn-batches-bin.
+
+  A reader (a trainer, an evaluator) never finds svhn-batches-bin half
+  replaced: an earlier conversion and the new one are swapped in one step
+  where the system can, the earlier one then being in `work`. Elsewhere the
+  earlier one is renamed aside just before the new one is renamed in, and
+  removed after.
+  """
+  if not os.path.lexists(batches_dir):
+    os.rename(work, batches_dir)
+    return
+  if _exchange(work, batches_dir):
+    return  # The caller removes `work`, now the earlier conversion.
+  old = _scratch_path(data_dir, _REPLACED)
+  os.rename(batches_dir, old)
+  try:
+    os.rename(work, batches_dir)
+  except BaseException:
+    os.rename(old, batches_dir)
+    raise
+  shutil.rmtree(old, ignore_errors=True)
 
 
 def convert(data_dir, out=None):
   """Converts data_dir's two .mat files into data_dir/svhn-batches-bin.
 
-  The records are written to a temporary directory that is renamed into
-  place at the end, so an interrupted conversion leaves nothing half done.
-  An earlier conversion of other .mat files (e.g. synthetic ones) is
-  replaced; it is derived data.
+  The records are written to a scratch directory beside it, which then
+  takes its place in one step, so neither an interrupted conversion nor a
+  reader at the same time finds anything half done. Conversions of one
+  data_dir take turns (a lock in it), and scratch directories that killed
+  processes left are removed first. An earlier conversion of other .mat
+  files (e.g. synthetic ones) is replaced; it is derived data.
 
   Args:
     data_dir: str, holding train_32x32.mat and test_32x32.mat.
@@ -381,19 +644,49 @@ def convert(data_dir, out=None):
     str, the path of svhn-batches-bin.
 
   Raises:
-    SVHNError: if a .mat file is not SVHN data.
+    SVHNError: if a .mat file is not SVHN data, or the conversion cannot be
+      written (a full disk, a read-only --data_dir); what was in data_dir
+      is then kept as it was.
   """
+  log = out if out is not None else io.StringIO()
+  with _conversion_lock(data_dir, log):
+    return _convert(data_dir, out)
+
+
+def _convert(data_dir, out):
+  """convert(), with the conversion lock held."""
+  log = out if out is not None else io.StringIO()
   batches_dir = os.path.join(data_dir, BATCHES_DIR)
-  work = tempfile.mkdtemp(prefix=BATCHES_DIR + '.tmp-', dir=data_dir)
+  if os.path.islink(batches_dir) or (os.path.lexists(batches_dir) and
+                                     not os.path.isdir(batches_dir)):
+    raise SVHNError('%s is not a directory of converted files; move it '
+                    'aside so that the SVHN files can be converted there.'
+                    % batches_dir)
+  for kind in (_CONVERTING, _REPLACED):
+    cifar10_download.remove_leftovers(data_dir, _SCRATCH_NAME, kind, log)
   try:
+    # Taken first: a file that changes while it is read is converted again
+    # next time.
+    sources = _sources(data_dir)
+  except OSError as e:
+    raise SVHNError('Cannot read %s: %s. Put SVHN\'s %s and %s in %s.' % (
+        e.filename, e.strerror or e, TRAIN_MAT.name, TEST_MAT.name,
+        data_dir))
+  work = None
+  try:
+    work = _scratch_path(data_dir, _CONVERTING)
+    os.mkdir(work)  # Mode 0777 less the umask, as any new directory.
     synthetic = False
     counts = []
     for mat, names in ((TRAIN_MAT, TRAIN_FILES), (TEST_MAT, TEST_FILES)):
       path = os.path.join(data_dir, mat.name)
       images, labels, marked = load_svhn_mat(path)
       if len(labels) < len(names):
-        raise SVHNError('%s has %d images, fewer than the %d files it fills.'
-                        % (path, len(labels), len(names)))
+        raise SVHNError(
+            '%s has %d images, fewer than the %d files it fills. Delete it '
+            'to download SVHN\'s file again, or write synthetic files with '
+            '`python -m cifar10.cifar10_synthetic --dataset=svhn '
+            '--data_dir=%s`.' % (path, len(labels), len(names), data_dir))
       synthetic = synthetic or marked
       counts.append(len(labels))
       # Split as evenly as the CIFAR-10 files are (73,257 = 14,652 x 2 +
@@ -411,13 +704,15 @@ def convert(data_dir, out=None):
         f.write('Converted from SYNTHETIC SVHN-format .mat files written by '
                 'cifar10_synthetic;\nthey are NOT the SVHN data set.\n')
     with open(os.path.join(work, SOURCE_FILE), 'w') as f:
-      f.write(_sources(data_dir))
-    if os.path.isdir(batches_dir):
-      shutil.rmtree(batches_dir)
-    os.rename(work, batches_dir)
-  except BaseException:
-    shutil.rmtree(work, ignore_errors=True)
-    raise
+      f.write(sources + ''.join(
+          '%s %d\n' % (name, os.path.getsize(os.path.join(work, name)))
+          for name in _OUTPUT_FILES))
+    _put_in_place(work, batches_dir, data_dir)
+  except OSError as e:
+    raise _write_error(data_dir, e)
+  finally:
+    if work is not None and os.path.isdir(work):
+      shutil.rmtree(work, ignore_errors=True)
   if out is not None:
     out.write('Converted %s (%d images) and %s (%d images) to %s\n' % (
         TRAIN_MAT.name, counts[0], TEST_MAT.name, counts[1], batches_dir))
@@ -433,12 +728,15 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
   checked when it is converted); a missing one is downloaded from `url`
   through cifar10_download.fetch, which keeps it only once its size and MD5
   are those of the SVHN release. The conversion runs once: again only if
-  the .mat files change.
+  the .mat files change (their size or modification time), or if a
+  converted file is missing or no longer has the size it was written with.
+  A process that finds another converting waits for it and uses its
+  conversion.
 
   Args:
     data_dir: str, --data_dir.
     url: base URL of the two files (SVHN's site, or a mirror).
-    out: stream for progress lines.
+    out: stream for progress lines; None: quiet.
     deadline_secs: seconds each download attempt may take; None: fetch's
       default.
 
@@ -447,15 +745,37 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
 
   Raises:
     cifar10_download.DownloadError: if a download fails or does not verify.
-    SVHNError: if a .mat file is not SVHN data.
+    cifar10_dirs.DirError: if data_dir is a file.
+    SVHNError: if a .mat file is not SVHN data, data_dir cannot be created,
+      the conversion cannot be written, or svhn-batches-bin is damaged and
+      the .mat files to convert again are gone.
   """
+  log = out if out is not None else io.StringIO()
   batches_dir = os.path.join(data_dir, BATCHES_DIR)
   mats = [os.path.join(data_dir, m.name) for m in (TRAIN_MAT, TEST_MAT)]
-  converted = _converted_from(batches_dir)
-  if converted is not None and not all(os.path.isfile(p) for p in mats):
-    return batches_dir  # The .mat files were removed after converting.
-  if not os.path.isdir(data_dir):
-    os.makedirs(data_dir)
+  damage = _reuse(data_dir)
+  if damage is None:
+    return batches_dir
+  if damage and not all(os.path.isfile(p) for p in mats):
+    again = ''
+    if os.path.exists(os.path.join(batches_dir,
+                                   cifar10_download.SYNTHETIC_MARKER)):
+      again = (', or write synthetic files again with `python -m '
+               'cifar10.cifar10_synthetic --dataset=svhn --data_dir=%s`'
+               % data_dir)
+    raise SVHNError(
+        '%s is damaged (%s), and the .mat files it was converted from are '
+        'no longer in %s. Delete %s and run again to download and convert '
+        'SVHN anew%s.' % (batches_dir, damage, data_dir, batches_dir, again))
+  cifar10_dirs.check_directory_flag('data_dir', data_dir)
+  try:
+    os.makedirs(data_dir, exist_ok=True)
+  except OSError as e:
+    raise SVHNError('Cannot create --data_dir=%s: %s%s. Pass a directory '
+                    'that can be created and written.' % (
+                        data_dir, e.strerror or e,
+                        '' if e.filename in (None, data_dir) else
+                        ' (%s)' % e.filename))
   for mat, path in zip((TRAIN_MAT, TEST_MAT), mats):
     if not os.path.isfile(path):
       deadline = {} if deadline_secs is None else {
@@ -463,9 +783,15 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
       cifar10_download.fetch(url.rstrip('/') + '/' + mat.name, path,
                              expected_size=mat.size, expected_md5=mat.md5,
                              out=out, **deadline)
-  if converted == _sources(data_dir):
-    return batches_dir
-  return convert(data_dir, out)
+  with _conversion_lock(data_dir, log):
+    # Another process may have converted meanwhile.
+    damage = _reuse(data_dir)
+    if damage is None:
+      return batches_dir
+    if damage:
+      log.write('%s is damaged (%s); converting the .mat files again.\n'
+                % (batches_dir, damage))
+    return _convert(data_dir, out)
 
 
 def write_synthetic(data_dir, make_records, records_per_file=10000, seed=0):
@@ -508,6 +834,15 @@ def write_synthetic(data_dir, make_records, records_per_file=10000, seed=0):
     # Depth-major [n, 3, 32, 32] -> MATLAB's [32, 32, 3, n]; SVHN's 10 for 0.
     x = np.ascontiguousarray(images.transpose(2, 3, 1, 0))
     y = np.where(labels == 0, 10, labels).astype(np.float64)[:, None]
-    write_mat(path, [('X', x), ('y', y, np.uint8)],
-              header_text=_SYNTHETIC_HEADER % seed)
+    # Written beside it and renamed over it: a full disk leaves the file
+    # that was there.
+    scratch = os.path.join(data_dir, cifar10_download.scratch_prefix(
+        os.path.basename(path), 'writing') + os.urandom(4).hex())
+    try:
+      write_mat(scratch, [('X', x), ('y', y, np.uint8)],
+                header_text=_SYNTHETIC_HEADER % seed)
+      os.replace(scratch, path)
+    finally:
+      if os.path.exists(scratch):
+        os.remove(scratch)
   return paths

@@ -145,8 +145,10 @@ def test_conversion_gives_exact_records(tmp_path):
     assert f.read() == '0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n'
   assert not os.path.exists(os.path.join(batches,
                                          cifar10_download.SYNTHETIC_MARKER))
-  assert sorted(os.listdir(tmp_path)) == ['svhn-batches-bin', 'test_32x32.mat',
-                                          'train_32x32.mat']
+  # No scratch directory is left; the conversions' lock file stays.
+  assert sorted(os.listdir(tmp_path)) == [
+      '.svhn-batches-bin.lock', 'svhn-batches-bin', 'test_32x32.mat',
+      'train_32x32.mat']
 
   # Once: not again while the .mat files stay the same; again if they change.
   stamp = os.stat(os.path.join(batches, 'test_batch.bin')).st_mtime_ns
