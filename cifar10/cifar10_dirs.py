@@ -189,19 +189,23 @@ class DirLock(object):
     self._fd = fd
 
   @classmethod
-  def acquire(cls, directory, flag):
+  def acquire(cls, directory, flag, wait=None):
     """Creates `directory` if needed and locks it for this process.
 
     Args:
       directory: str, the directory to own.
       flag: str, the flag that named it (for messages), e.g. 'train_dir'.
+      wait: None to refuse a directory another process holds; or a function
+        called with the holder's description, after which this process waits
+        for the lock (for work that takes turns, such as converting a data
+        set).
 
     Returns:
       DirLock.
 
     Raises:
-      DirError: if another process holds the directory, or it cannot be
-        created or written.
+      DirError: if another process holds the directory (and wait is None),
+        or it cannot be created or written.
     """
     check_directory_flag(flag, directory)
     path = os.path.join(directory, LOCK_NAME)
@@ -218,14 +222,24 @@ class DirLock(object):
       fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as e:
       holder = os.read(fd, 4096).decode('utf-8', 'replace').strip()
+      busy = e.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK)
+      if busy and wait is not None:
+        wait(holder or 'another process')
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return cls._record(directory, fd)
       os.close(fd)
-      if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+      if not busy:
         raise DirError('Cannot lock --%s=%s: %s.' % (flag, directory,
                                                      e.strerror))
       raise DirError(
           '--%s=%s is in use by %s; one process writes a directory at a '
           'time. Wait for it to finish, stop it, or choose another --%s.'
           % (flag, directory, holder or 'another process', flag))
+    return cls._record(directory, fd)
+
+  @classmethod
+  def _record(cls, directory, fd):
+    """Writes who holds the lock into the lock file: a DirLock."""
     record = 'process %d (%s on %s, since %s)\n' % (
         os.getpid(), _program(), socket.gethostname(),
         time.strftime('%Y-%m-%d %H:%M:%S'))

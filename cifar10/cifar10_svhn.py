@@ -27,10 +27,11 @@ the digit d. The input pipeline and the model then read them unchanged.
 
 The conversion is redone when the .mat files change (their size or
 modification time), or when a converted file goes missing or changes size.
-It is written beside svhn-batches-bin and swapped in whole, so a trainer or
-evaluator reading it never finds it half replaced, and conversions of one
---data_dir take turns (an flock(2) on --data_dir/.svhn-batches-bin.lock): a
-second process waits, then uses the first one's conversion.
+It is written beside svhn-batches-bin and renamed into place whole, so a
+trainer or evaluator reading it never finds it half replaced, and
+conversions of one --data_dir take turns (the lock of cifar10_dirs.DirLock,
+--data_dir/.cifar10.lock): a second process waits, then uses the first one's
+conversion.
 
 MATLAB 5 files are read here with numpy and zlib: the real files store each
 variable as a zlib-compressed element (miCOMPRESSED), which the few lines
@@ -60,17 +61,13 @@ from __future__ import print_function
 
 import collections
 import contextlib
-import ctypes
 import errno
-import fcntl
 import io
 import math
 import os
 import shutil
-import socket
 import struct
 import sys
-import time
 import zlib
 
 import numpy as np
@@ -121,9 +118,6 @@ _MX_CLASSES = {6: 'f8', 7: 'f4', 8: 'i1', 9: 'u1', 10: 'i2', 11: 'u2',
 _COMPLEX_FLAG = 0x0800
 _HEADER_BYTES = 128
 
-# Conversions of one --data_dir take turns: an flock(2) on this file, which
-# the operating system releases however the holder ends.
-_LOCK_FILE = '.%s.lock' % BATCHES_DIR
 # Scratch directories beside svhn-batches-bin (cifar10_download's names,
 # which say whose they are): a conversion being written, and a replaced one
 # being removed.
@@ -504,64 +498,25 @@ def _write_error(data_dir, e):
           data_dir, e.strerror or e, fix, BATCHES_DIR))
 
 
-def _holder():
-  return 'process %d (%s on %s, since %s)' % (
-      os.getpid(), os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0]
-      else 'python', socket.gethostname(), time.strftime('%Y-%m-%d %H:%M:%S'))
-
-
-def _flock(fd, path, operation):
-  """flock(2): False if LOCK_NB finds the lock held, else True."""
-  try:
-    fcntl.flock(fd, operation)
-    return True
-  except BlockingIOError:
-    return False
-  except OSError as e:
-    raise SVHNError('Cannot lock %s: %s. Choose a --data_dir on a file '
-                    'system that supports flock(2).' % (path, e.strerror))
-
-
 @contextlib.contextmanager
-def _conversion_lock(data_dir, out):
-  """Holds data_dir's conversion lock: conversions take turns.
+def _taking_turns(data_dir, log):
+  """Holds --data_dir's lock (cifar10_dirs.DirLock): conversions take turns.
 
-  The lock is an flock(2) on data_dir/.svhn-batches-bin.lock, as
-  cifar10_dirs.DirLock's, released by the operating system however its
-  holder ends. A process that finds it held says by whom, and waits.
-
-  Args:
-    data_dir: str, an existing directory.
-    out: stream for the waiting line.
+  A process that finds another converting says by whom, and waits.
 
   Raises:
-    SVHNError: if the lock file cannot be made (a read-only --data_dir).
+    cifar10_dirs.DirError: if the lock file cannot be made (a read-only
+      --data_dir).
   """
-  path = os.path.join(data_dir, _LOCK_FILE)
+  def say(holder):
+    log.write('Waiting for %s, which is converting the SVHN files in %s.\n'
+              % (holder, data_dir))
+    log.flush()
+  lock = cifar10_dirs.DirLock.acquire(data_dir, 'data_dir', wait=say)
   try:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-  except PermissionError:
-    try:  # Another user's lock file, in a directory shared with them.
-      fd = os.open(path, os.O_RDONLY)
-    except OSError as e:
-      raise _write_error(data_dir, e)
-  except OSError as e:
-    raise _write_error(data_dir, e)
-  try:
-    if not _flock(fd, path, fcntl.LOCK_EX | fcntl.LOCK_NB):
-      holder = os.pread(fd, 4096, 0).decode('utf-8', 'replace').strip()
-      out.write('Waiting for %s, which is converting the SVHN files in %s.\n'
-                % (holder or 'another process', data_dir))
-      out.flush()
-      _flock(fd, path, fcntl.LOCK_EX)
-    try:
-      os.ftruncate(fd, 0)
-      os.pwrite(fd, (_holder() + '\n').encode('utf-8'), 0)
-    except OSError:
-      pass  # Read-only or full: the lock holds all the same.
     yield
   finally:
-    os.close(fd)
+    lock.release()
 
 
 def _scratch_path(data_dir, kind):
@@ -570,52 +525,16 @@ def _scratch_path(data_dir, kind):
       _SCRATCH_NAME, kind) + os.urandom(4).hex())
 
 
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a, b):
-  """Swaps the directories a and b in one step (Linux's renameat2(2)).
-
-  Returns:
-    True once swapped; False if the system or file system cannot, and
-    nothing was done.
-
-  Raises:
-    OSError: if the swap failed otherwise.
-  """
-  if not sys.platform.startswith('linux'):
-    return False
-  try:
-    renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-  except (OSError, AttributeError):
-    return False  # A C library without it (glibc before 2.28).
-  renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-                        ctypes.c_char_p, ctypes.c_uint)
-  renameat2.restype = ctypes.c_int
-  if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
-               _RENAME_EXCHANGE) == 0:
-    return True
-  code = ctypes.get_errno()
-  if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-    return False
-  raise OSError(code, os.strerror(code), b)
-
-
 def _put_in_place(work, batches_dir, data_dir):
   """Makes the finished conversion in `work` data_dir/svhn-batches-bin.
 
   A reader (a trainer, an evaluator) never finds svhn-batches-bin half
-  replaced: an earlier conversion and the new one are swapped in one step
-  where the system can, the earlier one then being in `work`. Elsewhere the
-  earlier one is renamed aside just before the new one is renamed in, and
-  removed after.
+  replaced: an earlier conversion is renamed aside just before the new one
+  is renamed in, and removed after.
   """
   if not os.path.lexists(batches_dir):
     os.rename(work, batches_dir)
     return
-  if _exchange(work, batches_dir):
-    return  # The caller removes `work`, now the earlier conversion.
   old = _scratch_path(data_dir, _REPLACED)
   os.rename(batches_dir, old)
   try:
@@ -649,7 +568,7 @@ def convert(data_dir, out=None):
       is then kept as it was.
   """
   log = out if out is not None else io.StringIO()
-  with _conversion_lock(data_dir, log):
+  with _taking_turns(data_dir, log):
     return _convert(data_dir, out)
 
 
@@ -783,7 +702,7 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
       cifar10_download.fetch(url.rstrip('/') + '/' + mat.name, path,
                              expected_size=mat.size, expected_md5=mat.md5,
                              out=out, **deadline)
-  with _conversion_lock(data_dir, log):
+  with _taking_turns(data_dir, log):
     # Another process may have converted meanwhile.
     damage = _reuse(data_dir)
     if damage is None:

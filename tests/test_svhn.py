@@ -147,7 +147,7 @@ def test_conversion_gives_exact_records(tmp_path):
                                          cifar10_download.SYNTHETIC_MARKER))
   # No scratch directory is left; the conversions' lock file stays.
   assert sorted(os.listdir(tmp_path)) == [
-      '.svhn-batches-bin.lock', 'svhn-batches-bin', 'test_32x32.mat',
+      '.cifar10.lock', 'svhn-batches-bin', 'test_32x32.mat',
       'train_32x32.mat']
 
   # Once: not again while the .mat files stay the same; again if they change.
