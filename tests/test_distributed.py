@@ -170,8 +170,9 @@ def test_the_chief_refuses_checkpoints_of_the_other_top(synthetic_data_dir,
   assert proc.returncode == 1
   assert proc.stderr.strip().splitlines()[-1] == (
       'cifar10_distributed_train: error: --top_layers=full, but %s has the '
-      'local top layers; pass --top_layers=local, or another directory to '
-      'start a new model.' % os.path.join(train_dir, 'model.ckpt-3'))
+      'local top layers; pass --top_layers=local or leave the flag out (to '
+      'train a new model, choose another directory).' % os.path.join(
+          train_dir, 'model.ckpt-3'))
   assert 'Traceback' not in proc.stderr + proc.stdout
   assert 'serving' not in proc.stdout
   # Nothing written but the lock file every trainer takes.

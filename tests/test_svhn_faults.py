@@ -361,20 +361,25 @@ def test_two_conversions_at_once_take_turns(tmp_path, monkeypatch):
 
 
 def test_a_reader_never_finds_the_conversion_half_replaced(tmp_path):
-  """Each look at svhn-batches-bin finds every file, or (for the moment
-  between the two renames) no directory: never some of the files."""
+  """A reader opening the converted files by their paths finds each whole,
+  of the earlier conversion or the new one, or (for the moment between the
+  two renames) not there: never a file half written."""
   batches = _converted(tmp_path, train=list(range(10)) * 30)
-  names = set(cifar10_svhn.TRAIN_FILES + cifar10_svhn.TEST_FILES +
-              ('batches.meta.txt',))
+  paths = [os.path.join(batches, n)
+           for n in cifar10_svhn.TRAIN_FILES + cifar10_svhn.TEST_FILES]
+  record = 1 + 32 * 32 * 3
   stop = threading.Event()
   seen = []
 
   def read():
     while not stop.is_set():
-      try:
-        seen.append(names <= set(os.listdir(batches)))
-      except FileNotFoundError:
-        pass
+      for path in paths:
+        try:
+          with open(path, 'rb') as f:
+            size = len(f.read())
+        except FileNotFoundError:
+          continue
+        seen.append(size > 0 and size % record == 0)
   interval = sys.getswitchinterval()
   sys.setswitchinterval(1e-5)
   reader = threading.Thread(target=read)
