@@ -389,7 +389,8 @@ def run_ps(server, cluster, task_index):
   for s in (signal.SIGINT, signal.SIGTERM):
     signal.signal(s, handle)
   with tf.Graph().as_default():
-    control = job_control.JobControl(len(cluster['ps']), num_workers)
+    control = job_control.JobControl(len(cluster['ps']), num_workers,
+                                     ps_tasks=[task_index])
     done = control.done_queues[task_index]
     size = done.size()
     finished = done.dequeue_many(size)

@@ -57,7 +57,16 @@ class JobControl(object):
   exits once every worker has.
   """
 
-  def __init__(self, num_ps, num_workers):
+  def __init__(self, num_ps, num_workers, ps_tasks=None):
+    """Builds the queues.
+
+    Args:
+      num_ps: int, the job's ps tasks.
+      num_workers: int, its workers.
+      ps_tasks: the ps tasks whose done queues to build; default all (a
+        worker's graph). A ps task's own session sees only itself and ps 0,
+        and a graph holding ops of another ps could not be placed.
+    """
     self.num_workers = num_workers
     with tf.name_scope('job_control'):
       with tf.device('/job:ps/task:0/cpu:0'):
@@ -65,12 +74,12 @@ class JobControl(object):
                                        shared_name=STOP_QUEUE,
                                        name='stop_queue')
         self.stop_requested = self.stop_queue.size() > 0
-      self.done_queues = []
-      for i in range(num_ps):
+      self.done_queues = {}
+      for i in range(num_ps) if ps_tasks is None else ps_tasks:
         with tf.device('/job:ps/task:%d/cpu:0' % i):
-          self.done_queues.append(tf.FIFOQueue(
+          self.done_queues[i] = tf.FIFOQueue(
               -1, tf.int32, shapes=[[]], shared_name=DONE_QUEUE,
-              name='done_queue_%d' % i))
+              name='done_queue_%d' % i)
 
   def finish_ops(self, task_index, token_queue=None, global_step=None):
     """Ops a worker runs on its way out, in this order.
@@ -82,7 +91,8 @@ class JobControl(object):
     ops = [self.stop_queue.enqueue(task_index)]
     if token_queue is not None:
       ops.append(self.release_op(token_queue, global_step))
-    return ops + [q.enqueue(task_index) for q in self.done_queues]
+    return ops + [q.enqueue(task_index) for _, q in
+                  sorted(self.done_queues.items())]
 
   def release_op(self, token_queue, global_step):
     """Op giving every worker a synchronous token for the current step."""

@@ -323,6 +323,25 @@ def test_async_through_flags_then_eval(synthetic_data_dir, tmp_path):
         out.text[-3000:])
 
 
+def test_two_ps_tasks_serve_a_job_and_exit(synthetic_data_dir, tmp_path):
+  """The variables on two ps tasks: both serve, the job trains and saves,
+  and each ps exits 0 once the worker is done."""
+  train_dir = str(tmp_path / 'train')
+  cluster = cifar10_cluster.cluster_spec(2, 1)
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    for job, index in (('ps', 1), ('worker', 0), ('ps', 0)):
+      start_task(tasks, job, index, cluster, trainer_args(
+          synthetic_data_dir, train_dir, '--max_steps=20'), out)
+    for task in tasks:
+      assert task.wait(180) == 0, out.text[-5000:]
+  assert 'Traceback' not in out.text
+  assert checkpoint_global_step(train_dir) == 20
+  for index in (0, 1):
+    assert re.search(r'^\[ps%d\] .*ps %d: every worker finished; exiting\.$'
+                     % (index, index), out.text, re.M), out.text[-3000:]
+
+
 # ---------------------------------------------------------------------------
 # Equivalence: one synchronous step of 2 x 64 images == one step on 128
 
