@@ -66,12 +66,15 @@ class _DeprecationFilter(logging.Filter):
   The tutorial uses queues, readers and tf.train on purpose; the notices
   would bury its output. The README says which APIs they are. Also dropped:
   NanTensorHook's 'Model diverged with loss = NaN.', which the trainer
-  reports in its one error line, with the step.
+  reports in its one error line, with the step; and the stack listing of
+  'Object was never used', which SyncReplicasOptimizer's unused op prints
+  at exit when a synchronous worker stops before its first step.
   """
 
   def filter(self, record):
     message = record.getMessage()
     return ('is deprecated and will be removed' not in message and
+            'Object was never used' not in message and
             message != 'Model diverged with loss = NaN.')
 
 

@@ -371,7 +371,15 @@ def discard_failed_save(path):
   files are deleted by their exact names.
   """
   shutil.rmtree(path + '_temp', ignore_errors=True)
+  directory, prefix = os.path.split(path)
+  # A saver that is not sharded (the distributed trainer's) writes each file
+  # under '<its name>.tempstate<digits>' and renames it when complete.
+  temporary = re.compile(r'^%s\.(?:index|data-\d+-of-\d+)\.tempstate\d+$'
+                         % re.escape(prefix))
   try:
+    for name in os.listdir(directory):
+      if temporary.match(name):
+        os.remove(os.path.join(directory, name))
     delete(path)
   except OSError:
     pass  # The file system itself fails: there is nothing more to do.

@@ -38,6 +38,7 @@ from __future__ import print_function
 
 import json
 import os
+import re
 import socket
 
 if __package__:
@@ -70,7 +71,8 @@ def _hosts(value, flag):
   hosts = [h.strip() for h in value.split(',') if h.strip()]
   for host in hosts:
     name, _, port = host.rpartition(':')
-    if not name or not port.isdigit() or not 0 < int(port) < 65536:
+    if not name or not re.fullmatch('[0-9]+', port) or not (
+        0 < int(port) < 65536):
       raise ClusterError('%s: %r is not host:port.' % (flag, host))
   return hosts
 
@@ -123,6 +125,10 @@ def cluster_from_tf_config(tf_config):
     raise ClusterError('TF_CONFIG needs a "cluster" and a "task" object: '
                        '{"cluster": {"ps": [...], "worker": [...]}, "task": '
                        '{"type": "worker", "index": 0}}.')
+  index = parsed['task'].get('index', 0)
+  if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+    raise ClusterError('TF_CONFIG: "task": {"index": %s} is not a task '
+                       'number: give 0, 1, ...' % json.dumps(index))
   # TensorFlow's own reading of the variable (it parses the environment).
   saved = os.environ.get(TF_CONFIG)
   os.environ[TF_CONFIG] = tf_config
@@ -191,13 +197,16 @@ def _checked(cluster, job_name, task_index, where):
   return cluster, job_name, task_index
 
 
-def resolve_cluster(job_name, task_index, ps_hosts, worker_hosts, tf_config):
+def resolve_cluster(job_name, task_index, ps_hosts, worker_hosts, tf_config,
+                    task_index_given=False):
   """This task's cluster, from the flags or TF_CONFIG (equal if both given).
 
   Args:
     job_name, task_index, ps_hosts, worker_hosts: the flags' values ('' when
       not given).
     tf_config: str, the TF_CONFIG variable, or None/'' when unset.
+    task_index_given: whether --task_index was on the command line: alone
+      beside TF_CONFIG it must name TF_CONFIG's task.
 
   Returns:
     (cluster, job_name, task_index) as cluster_from_flags.
@@ -211,7 +220,12 @@ def resolve_cluster(job_name, task_index, ps_hosts, worker_hosts, tf_config):
     raise ClusterError('no cluster: pass --job_name, --task_index, --ps_hosts '
                        'and --worker_hosts, or set TF_CONFIG (see --help).')
   if not flags_given:
-    return cluster_from_tf_config(tf_config)
+    from_env = cluster_from_tf_config(tf_config)
+    if task_index_given and from_env[2] != task_index:
+      raise ClusterError(
+          '--task_index=%d, but TF_CONFIG names %s: give one of them.'
+          % (task_index, _describe(*from_env)))
+    return from_env
   from_flags = cluster_from_flags(job_name, task_index, ps_hosts,
                                   worker_hosts)
   if tf_config:

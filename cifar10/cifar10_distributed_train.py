@@ -467,32 +467,40 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     batch_fn = lambda: cifar10.distorted_inputs(data_dir, batch_size,
                                                 use_fp16, min_fraction)
 
+  config = cifar10_train.session_config(log_device_placement)
+  # Only the ps tasks and this worker: workers do not wait for each other.
+  config.device_filters.extend(['/job:ps', '/job:worker/task:%d'
+                                % task_index])
   with tf.Graph().as_default():
-    step, loss, sync_hooks, token_queue, token = replica_train_op(
-        batch_fn, num_ps, num_workers, task_index, batch_size,
-        sync_replicas, replicas_to_aggregate, mixed_precision)
     control = job_control.JobControl(num_ps, num_workers)
+    try:
+      step, loss, sync_hooks, token_queue, token = replica_train_op(
+          batch_fn, num_ps, num_workers, task_index, batch_size,
+          sync_replicas, replicas_to_aggregate, mixed_precision)
+    except Exception:
+      # A worker that cannot start (its data is damaged, say) stops the job
+      # too, rather than leave the others waiting for it until they time out.
+      with tf.Graph().as_default():
+        _finish(server, config, job_control.JobControl(
+            num_ps, num_workers).finish_ops(task_index), task, cluster)
+      raise
     global_step = tf.train.get_global_step()
     finish = control.finish_ops(task_index, token_queue, global_step)
     # What the chief initialises (not this worker's local variables).
     not_ready = None if is_chief else tf.report_uninitialized_variables(
         tf.global_variables())
 
-    config = cifar10_train.session_config(log_device_placement)
-    # Only the ps tasks and this worker: workers do not wait for each other.
-    config.device_filters.extend(['/job:ps', '/job:worker/task:%d'
-                                  % task_index])
-
     _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
               lambda: not cluster_spec.unreachable(
                   {'ps': cluster['ps'], 'worker': []}),
               task)
-    if not is_chief:
-      # MonitoredTrainingSession would poll the chief every 30 s.
-      with tf.Session(server.target, config=config) as sess:
-        _wait_for('the chief (worker 0, %s) to initialise or restore the '
-                  'model' % cluster['worker'][0],
-                  lambda: not len(sess.run(not_ready)), task)
+    if not is_chief and not _wait_for_the_chief(
+        server, config, not_ready, control.stop_requested, task, cluster,
+        operation_timeout_secs):
+      _finish(server, config, finish, task, cluster)
+      _say(task, 'stopped before its first step: another task stopped the '
+           'job.')
+      return
     mode = ('synchronous: %d of %d replicas per step' % (
         replicas_to_aggregate, num_workers)) if sync_replicas else (
             'asynchronous, %d workers' % num_workers)
@@ -526,12 +534,19 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
             tf.errors.NotFoundError) as e:
       lost = cluster_spec.unreachable(cluster)
       error = TaskLostError(
-          '%s: stopped at global step %d: %s (%s)' % (
-              task, logger.step + 1 if hasattr(logger, '_step') else 0,
-              ('not answering: %s' % ', '.join(lost)) if lost else
-              'no answer within --operation_timeout_secs=%d from a task '
-              'that is up' % operation_timeout_secs,
+          '%s: stopped %s: %s (%s)' % (
+              task, _when(logger), ('not answering: %s' % ', '.join(lost))
+              if lost else 'no answer within --operation_timeout_secs=%d '
+              'from a task that is up' % operation_timeout_secs,
               cifar10_app.error_gist(e)))
+    except tf.errors.OpError as e:
+      # A cluster TensorFlow cannot run as given: e.g. one task's address
+      # written two ways (localhost, 127.0.0.1), or another job's ps.
+      error = TaskLostError(
+          '%s: stopped %s: %s. Check that every task is given the same '
+          '--ps_hosts and --worker_hosts, each address once, and that no '
+          'other job uses these ps tasks.' % (
+              task, _when(logger), cifar10_app.error_gist(e).rstrip('.')))
     finally:
       stop_hook.close()
       _finish(server, config, finish, task, cluster)
@@ -545,6 +560,61 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
           logger.step, ' Saved the checkpoint at global step %d in %s.' % (
               end.checkpoint_step, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
+
+
+def _wait_for_the_chief(server, config, not_ready, stop_requested, task,
+                        cluster, timeout_secs):
+  """Waits until the chief has initialised or restored the model.
+
+  (MonitoredTrainingSession would poll the chief every 30 s.)
+
+  Returns:
+    True once the model is ready; False if the job was asked to stop first
+    (the chief found nothing to train, or stopped).
+
+  Raises:
+    TaskLostError: if a ps task stops answering meanwhile.
+  """
+  options = tf.RunOptions(timeout_in_ms=timeout_secs * 1000)
+  try:
+    with tf.Session(server.target, config=config) as sess:
+      def ready():
+        return (not len(sess.run(not_ready, options=options)) or
+                sess.run(stop_requested, options=options))
+      _wait_for('the chief (worker 0, %s) to initialise or restore the '
+                'model' % cluster['worker'][0], ready, task)
+      return not sess.run(stop_requested, options=options)
+  except tf.errors.OpError as e:
+    lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
+    raise TaskLostError('%s: stopped before its first step: %s (%s)' % (
+        task, 'not answering: %s' % ', '.join(lost) if lost else
+        'no answer within --operation_timeout_secs=%d' % timeout_secs,
+        cifar10_app.error_gist(e)))
+
+
+def _stop_the_job(cluster, task_index):
+  """Asks the job to stop, from a worker that cannot take part.
+
+  Its server is started only for that (if its address is taken, another
+  process is that worker: nothing is sent).
+  """
+  try:
+    server = start_server(cluster, 'worker', task_index)
+  except (tf.errors.OpError, RuntimeError, ValueError):
+    return
+  config = tf.ConfigProto(device_filters=['/job:ps', '/job:worker/task:%d'
+                                          % task_index])
+  with tf.Graph().as_default():
+    finish = job_control.JobControl(len(cluster['ps']), len(
+        cluster['worker'])).finish_ops(task_index)
+    _finish(server, config, finish, cluster_spec.task_name(
+        'worker', task_index), cluster)
+
+
+def _when(logger):
+  """'at global step N', or 'before its first step'."""
+  return ('before its first step' if logger.step is None else
+          'at global step %d' % (logger.step + 1))
 
 
 def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
@@ -591,7 +661,7 @@ def start_server(cluster, job_name, task_index):
 def main(argv=None):  # pylint: disable=unused-argument
   cluster, job_name, task_index = cluster_spec.resolve_cluster(
       FLAGS.job_name, FLAGS.task_index, FLAGS.ps_hosts, FLAGS.worker_hosts,
-      os.environ.get(cluster_spec.TF_CONFIG))
+      os.environ.get(cluster_spec.TF_CONFIG), FLAGS['task_index'].present)
   if FLAGS.replicas_to_aggregate > len(cluster['worker']):
     raise cluster_spec.ClusterError(
         '--replicas_to_aggregate=%d: there are only %d workers.'
@@ -603,7 +673,13 @@ def main(argv=None):  # pylint: disable=unused-argument
     # --train_dir, and owns it (one process per training directory).
     if is_chief:
       cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
-    cifar10.maybe_download_and_extract()
+    try:
+      cifar10.maybe_download_and_extract()
+    except cifar10_dirs.UserError:
+      # This worker's data is missing or damaged: it stops the job, rather
+      # than leave the others waiting for it until they time out.
+      _stop_the_job(cluster, task_index)
+      raise
     if is_chief:
       lock = cifar10_train.own_train_dir(
           FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps, FLAGS.fresh_start,

@@ -67,6 +67,8 @@ class LoggerHook(tf.train.SessionRunHook):
       num_towers: model replicas per step; sec/batch is per tower's batch.
     """
     self._loss = loss
+    # None until a session is created (an error can come before that).
+    self._step = None
     self._log_frequency = log_frequency
     self._examples_per_step = examples_per_step
     self._num_towers = num_towers
@@ -79,7 +81,8 @@ class LoggerHook(tf.train.SessionRunHook):
 
   @property
   def step(self):
-    """The global step of the current (or last) run."""
+    """The global step of the current (or last) run; None before a session
+    was created."""
     return self._step
 
   def before_run(self, run_context):

@@ -223,8 +223,9 @@ def _user_error(error, train_dir, input_watch, save_hook, step, is_chief):
     else:
       then = 'Put the data back in place and run again.'
     return cifar10_input.DataError(
-        'Reading the training data failed after step %d: %s. %s' % (
-            step, cifar10_app.error_gist(error).rstrip('.'), then))
+        'Reading the training data failed %s: %s. %s' % (
+            'before the first step' if step is None else 'after step %d'
+            % step, cifar10_app.error_gist(error).rstrip('.'), then))
   if isinstance(error, _WRITE_ERRORS):
     # The message names the file; an error naming no file there is not ours.
     lines = [l.strip() for l in message.split('\n') if train_dir in l]

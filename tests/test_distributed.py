@@ -130,7 +130,14 @@ def test_flags_and_tf_config_that_agree_are_accepted():
                                 'worker', 1)),
      'TF_CONFIG: task index 1 of job worker is out of range: it has 1 task '
      '(0 to 0).'),
-])
+    (('worker', 0, 'a:\u00b2', 'b:2', None),
+     "--ps_hosts: 'a:\u00b2' is not host:port."),
+    (('', 1, '', '', _tf_config(CLUSTER, 'worker', 0), True),
+     '--task_index=1, but TF_CONFIG names worker 0 of ps='),
+] + [(('', 0, '', '', json.dumps({'cluster': CLUSTER, 'task': {
+    'type': 'worker', 'index': index}})), 'TF_CONFIG: "task": {"index": %s} '
+      'is not a task number: give 0, 1, ...' % json.dumps(index))
+     for index in (-1, 1.5, True, 'x')])
 def test_cluster_errors_are_one_line(args, message):
   with pytest.raises(cluster_spec.ClusterError) as e:
     cluster_spec.resolve_cluster(*args)

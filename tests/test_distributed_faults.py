@@ -22,11 +22,14 @@ distributed tests.)
 """
 
 import contextlib
+import shutil
 import re
 import signal
 import sys
 import time
 import types
+
+import pytest
 
 from cifar10 import cifar10_cluster
 from cluster_tasks import QUEUE_FRACTION, Output, checkpoint_global_step
@@ -248,3 +251,90 @@ def test_ps_and_workers_in_separate_network_namespaces_then_sigterm_to_ps(
           'job. Saved the checkpoint at global step %d in %s.' % (
               final - 1, final, train_dir)) in out.text, out.text[-3000:]
   assert 'ps 0: every worker finished; exiting.' in out.text
+
+
+@pytest.mark.parametrize('damage', ['cut short', 'label above 9'])
+def test_a_worker_that_cannot_start_stops_the_job(synthetic_data_dir,
+                                                  tmp_path, damage):
+  """Worker 1's data is damaged (a file cut short, found before it joins;
+  a label byte above 9, found as it builds its input): it says so in one
+  line and asks the job to stop, so the chief and the ps end too instead of
+  waiting for it. (Asynchronous: a synchronous chief's step waits for the
+  lost worker's gradient until --operation_timeout_secs.)"""
+  bad = tmp_path / 'bad'
+  shutil.copytree(synthetic_data_dir, str(bad))
+  data_file = bad / 'cifar-10-batches-bin' / 'data_batch_3.bin'
+  if damage == 'cut short':
+    data_file.write_bytes(data_file.read_bytes()[:5000])
+  else:
+    with open(str(data_file), 'r+b') as f:
+      f.seek(3073 * 7)
+      f.write(bytes([200]))
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  train_dir = str(tmp_path / 'train')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps = start_task(tasks, 'ps', 0, cluster, _fault_args(
+        synthetic_data_dir, train_dir, '--nosync_replicas'), out)
+    chief = start_task(tasks, 'worker', 0, cluster, _fault_args(
+        synthetic_data_dir, train_dir, '--nosync_replicas'), out)
+    worker = start_task(tasks, 'worker', 1, cluster, _fault_args(
+        str(bad), train_dir, '--nosync_replicas'), out)
+    assert worker.wait(120) == 1, out.text[-5000:]
+    assert chief.wait(120) == 0, out.text[-5000:]
+    assert ps.wait(60) == 0, out.text[-5000:]
+  assert 'data_batch_3.bin' in _error_line(worker)
+  assert re.search(r'worker 0 \(chief\): stopped (after step \d+|before its '
+                   r'first step): another task stopped the job', out.text), (
+                       out.text[-5000:])
+  assert 'ps 0: every worker finished; exiting.' in out.text
+  assert 'Traceback' not in out.text
+
+
+def test_workers_of_a_job_already_finished_all_end(synthetic_data_dir,
+                                                   tmp_path):
+  """The checkpoint is at --max_steps: the chief says there is nothing to
+  train, worker 1 stops without waiting for a model that will not come, and
+  the ps exits."""
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  train_dir = str(tmp_path / 'train')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    first = [start_task(tasks, job, index, cluster, trainer_args(
+        synthetic_data_dir, train_dir, '--max_steps=4'), out)
+             for job, index in (('ps', 0), ('worker', 0), ('worker', 1))]
+    for task in first:
+      assert task.wait(180) == 0, out.text[-5000:]
+    assert checkpoint_global_step(train_dir) == 4
+    again = Output()
+    cluster = cifar10_cluster.cluster_spec(1, 2)
+    ps, chief, worker = [start_task(tasks, job, index, cluster, trainer_args(
+        synthetic_data_dir, train_dir, '--max_steps=4'), again)
+                         for job, index in (('ps', 0), ('worker', 1),
+                                            ('worker', 0))]
+    for task in (ps, chief, worker):
+      assert task.wait(120) == 0, again.text[-5000:]
+  assert 'nothing to train' in again.text
+  assert ('worker 1: stopped before its first step: another task stopped '
+          'the job.') in again.text
+  assert 'ps 0: every worker finished; exiting.' in again.text
+  assert 'Traceback' not in again.text
+  assert 'Object was never used' not in again.text
+
+
+def test_one_address_written_two_ways_is_one_line(synthetic_data_dir,
+                                                  tmp_path):
+  port = cifar10_cluster.cluster_spec(1, 1)['ps'][0].split(':')[1]
+  cluster = {'ps': ['localhost:' + port], 'worker': ['127.0.0.1:' + port]}
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    worker = start_task(tasks, 'worker', 0, cluster, trainer_args(
+        synthetic_data_dir, str(tmp_path / 'train'), '--max_steps=4',
+        '--operation_timeout_secs=20'), out)
+    assert worker.wait(180) == 1, out.text[-5000:]
+  assert 'Traceback' not in out.text
+  assert 'AttributeError' not in out.text
+  assert _error_line(worker).endswith(
+      'Check that every task is given the same --ps_hosts and '
+      '--worker_hosts, each address once, and that no other job uses these '
+      'ps tasks.')

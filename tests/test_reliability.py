@@ -604,3 +604,21 @@ def test_collector_paused_while_a_script_starts_and_on_when_it_runs():
 def _env():
   from conftest import script_env  # pylint: disable=g-import-not-at-top
   return script_env()
+
+
+def test_a_failed_save_leaves_none_of_its_files(tmp_path):
+  """What a save cut short leaves (sharded: a '_temp' directory; not
+  sharded: '.tempstate' files) is deleted by exact name; another save's
+  files and the user's are kept."""
+  train_dir = tmp_path / 'train'
+  (train_dir / 'model.ckpt-200_temp').mkdir(parents=True)
+  (train_dir / 'model.ckpt-200_temp' / 'part-00000-of-00001.data').write_text(
+      'x')
+  leftovers = ['model.ckpt-200.data-00000-of-00001.tempstate112627642606',
+               'model.ckpt-200.index.tempstate55', 'model.ckpt-200.index']
+  kept = ['model.ckpt-100.index', 'model.ckpt-100.data-00000-of-00001',
+          'model.ckpt-2000.index.tempstate7', 'notes.tempstate1']
+  for name in leftovers + kept:
+    (train_dir / name).write_text('x')
+  cifar10_checkpoint.discard_failed_save(str(train_dir / 'model.ckpt-200'))
+  assert sorted(os.listdir(str(train_dir))) == sorted(kept)
