@@ -414,7 +414,11 @@ def run_ps(server, cluster, task_index):
         if stop_at is not None and time.time() > stop_at:
           return 'stopped by %s before every worker finished' % received[0]
         if sess.run(size):
-          seen.update(int(i) for i in sess.run(finished))
+          for i in sess.run(finished):
+            if i >= 0:
+              seen.add(int(i))
+            else:  # That worker (re)joined the job: it is not done.
+              seen.discard(-1 - int(i))
         time.sleep(job_control.POLL_SECS)
   return 'every worker finished'
 
@@ -494,6 +498,8 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
               lambda: not cluster_spec.unreachable(
                   {'ps': cluster['ps'], 'worker': []}),
               task)
+    _join(server, config, control.join_ops(task_index), task, cluster,
+          operation_timeout_secs)
     if not is_chief and not _wait_for_the_chief(
         server, config, not_ready, control.stop_requested, task, cluster,
         operation_timeout_secs):
@@ -560,6 +566,43 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
           logger.step, ' Saved the checkpoint at global step %d in %s.' % (
               end.checkpoint_step, train_dir) if is_chief else ''))
     _say(task, 'done at global step %d.' % (logger.step + 1))
+
+
+def _join(server, config, join_ops, task, cluster, timeout_secs):
+  """Runs a worker's job_control.JobControl.join_ops, bounded.
+
+  Raises:
+    TaskLostError: if the ps tasks cannot be reached, do not answer, or
+      refuse the job's operations.
+  """
+  failed = []
+
+  def run():
+    try:
+      with tf.Session(server.target, graph=join_ops[0].graph,
+                      config=config) as sess:
+        for op in join_ops:
+          sess.run(op, options=tf.RunOptions(
+              timeout_in_ms=timeout_secs * 1000))
+    except tf.errors.OpError as e:
+      failed.append(cifar10_app.error_gist(e))
+
+  thread = threading.Thread(target=run, daemon=True)
+  thread.start()
+  thread.join(timeout_secs + 5)
+  if thread.is_alive() or failed:
+    lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
+    if lost:
+      why = 'not answering: %s.' % ', '.join(lost)
+    elif failed:
+      why = ('%s. Check that every task is given the same --ps_hosts and '
+             '--worker_hosts, each address once, and that no other job uses '
+             'these ps tasks.' % failed[0].rstrip('.'))
+    else:
+      why = ('the ps tasks accept connections but do not answer within '
+             '--operation_timeout_secs=%d (stopped, or another program on '
+             'their port?).' % timeout_secs)
+    raise TaskLostError('%s: could not join the job: %s' % (task, why))
 
 
 def _wait_for_the_chief(server, config, not_ready, stop_requested, task,
@@ -690,9 +733,15 @@ def main(argv=None):  # pylint: disable=unused-argument
   try:
     server = start_server(cluster, job_name, task_index)
   except (tf.errors.OpError, RuntimeError, ValueError) as e:
-    raise cluster_spec.ClusterError('cannot serve %s at %s: %s' % (
-        cluster_spec.task_name(job_name, task_index),
-        cluster[job_name][task_index], str(e).split('\n')[0]))
+    address = cluster[job_name][task_index]
+    reason = str(e).split('\n')[0]
+    if 'Could not start' in reason:
+      reason += ('; is another program (or task) using port %s? Stop it, '
+                 'or give this task another port in every task\'s flags'
+                 % address.rpartition(':')[2])
+    raise cluster_spec.ClusterError('cannot serve %s at %s: %s.' % (
+        cluster_spec.task_name(job_name, task_index), address,
+        reason.rstrip('.')))
   if job_name == 'ps':
     why = run_ps(server, cluster, task_index)
     _say(cluster_spec.task_name('ps', task_index), '%s; exiting.' % why)

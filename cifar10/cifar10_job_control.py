@@ -81,6 +81,26 @@ class JobControl(object):
               -1, tf.int32, shapes=[[]], shared_name=DONE_QUEUE,
               name='done_queue_%d' % i)
 
+  def join_ops(self, task_index):
+    """Ops a worker runs as it joins the job, before its first step.
+
+    The queues outlive a run: the ps tasks keep serving after a worker is
+    lost, and a job started again on them would find the last run's stop
+    request and its workers' done tokens. A joining worker removes the stop
+    requests it made itself (in an earlier life: it has made none in this
+    one), keeping the others', and tells each ps task it is not done (a
+    negative token).
+
+    Returns:
+      list of ops, to run in this order.
+    """
+    with tf.device('/job:ps/task:0/cpu:0'):
+      taken = self.stop_queue.dequeue_many(self.stop_queue.size())
+      others = tf.boolean_mask(taken, tf.not_equal(taken, task_index))
+      put_back = self.stop_queue.enqueue_many([others])
+    return [put_back] + [q.enqueue(-1 - task_index)
+                         for _, q in sorted(self.done_queues.items())]
+
   def finish_ops(self, task_index, token_queue=None, global_step=None):
     """Ops a worker runs on its way out, in this order.
 
@@ -144,6 +164,13 @@ class JobStopHook(tf.train.SessionRunHook):
     self._watchdog = None
 
   def begin(self):
+    # The watch starts before the session: a task that accepts connections
+    # but does not answer (stopped, or another program on its port) would
+    # keep the session from being created, without a bound.
+    self._last = time.time()
+    if self._watchdog is None:
+      self._watchdog = threading.Thread(target=self._watch, daemon=True)
+      self._watchdog.start()
     if self._token is not None:
       self._given_step = tf.placeholder(self._token.dtype, [])
       self._give_back = self._token_queue.enqueue(self._given_step)
@@ -165,9 +192,6 @@ class JobStopHook(tf.train.SessionRunHook):
       # to the global step.
       now = session.run(self._global_step)
       self._next = (now, now)
-    if self._watchdog is None:
-      self._watchdog = threading.Thread(target=self._watch, daemon=True)
-      self._watchdog.start()
 
   def before_run(self, run_context):
     fetches = {}
@@ -251,9 +275,13 @@ class JobStopHook(tf.train.SessionRunHook):
     while not self._done.wait(1.0):
       if time.time() - self._last > limit:
         lost = cluster_spec.unreachable(self._cluster)
-        sys.stderr.write('cifar10_distributed_train: error: %s: no step for '
-                         '%d s; %s\n' % (self._task, limit, (
-                             'not answering: %s.' % ', '.join(lost)) if lost
-                                         else 'every task answers.'))
+        sys.stderr.write('cifar10_distributed_train: error: %s: %s for %d s; '
+                         '%s\n' % (
+                             self._task, 'no step' if self._sessions else
+                             'no session', limit,
+                             ('not answering: %s.' % ', '.join(lost)) if lost
+                             else 'every task accepts connections, but one '
+                             'does not answer (stopped, or another program '
+                             'on its port?).'))
         sys.stderr.flush()
         os._exit(1)  # pylint: disable=protected-access

@@ -22,6 +22,7 @@ timeouts keep the runs short.
 """
 
 import json
+import socket
 import os
 import re
 import shutil
@@ -429,3 +430,21 @@ def test_one_sync_step_of_two_workers_equals_one_step_on_all_images(
   assert not np.allclose(
       expected['local3/weights/ExponentialMovingAverage'],
       initial['local3/weights/ExponentialMovingAverage'])
+
+
+def test_a_port_taken_by_another_program_is_one_line(tmp_path):
+  with socket.socket() as taken:
+    taken.bind(('127.0.0.1', 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    proc = run_module('cifar10_distributed_train', '--job_name=ps',
+                      '--task_index=0', '--ps_hosts=127.0.0.1:%d' % port,
+                      '--worker_hosts=127.0.0.1:1', check=False, timeout=120)
+  assert proc.returncode == 1
+  assert 'Traceback' not in proc.stderr
+  line = proc.stderr.strip().splitlines()[-1]
+  assert line.startswith('cifar10_distributed_train: error: cannot serve ps 0 '
+                         'at 127.0.0.1:%d: ' % port)
+  assert line.endswith('is another program (or task) using port %d? Stop it, '
+                       "or give this task another port in every task's "
+                       'flags.' % port)

@@ -338,3 +338,39 @@ def test_one_address_written_two_ways_is_one_line(synthetic_data_dir,
       'Check that every task is given the same --ps_hosts and '
       '--worker_hosts, each address once, and that no other job uses these '
       'ps tasks.')
+
+
+def test_a_job_started_again_on_the_ps_it_left_running(synthetic_data_dir,
+                                                       tmp_path):
+  """Worker 1 is killed and the chief stops the job; the ps serves on. The
+  two workers started again train to --max_steps: the last run's stop
+  request and done token do not stop the new run, and the ps exits once
+  both new workers are done."""
+  train_dir = str(tmp_path / 'train')
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  first, again = Output(), Output()
+  with tasks_killed_at_exit() as tasks:
+    args = trainer_args(synthetic_data_dir, train_dir, '--max_steps=100000',
+                        '--save_checkpoint_steps=10',
+                        '--operation_timeout_secs=10')
+    ps = start_task(tasks, 'ps', 0, cluster, args, first)
+    chief = start_task(tasks, 'worker', 0, cluster, args, first)
+    worker = start_task(tasks, 'worker', 1, cluster, args, first)
+    wait_for_line(chief, r'step 20, loss', 180)
+    worker.signal(signal.SIGKILL)
+    assert chief.wait(60) == 1, first.text[-5000:]
+    assert 'not answering: worker 1' in first.text
+    assert ps.poll() is None  # Serving on.
+    resumed = saved_step(train_dir)
+    args = trainer_args(synthetic_data_dir, train_dir,
+                        '--max_steps=%d' % (resumed + 20),
+                        '--operation_timeout_secs=20')
+    workers = [start_task(tasks, 'worker', index, cluster, args, again)
+               for index in (1, 0)]
+    for task in workers:
+      assert task.wait(180) == 0, again.text[-5000:]
+    assert ps.wait(60) == 0, first.text[-3000:]
+  assert 'another task stopped the job' not in again.text
+  assert checkpoint_global_step(train_dir) == resumed + 20
+  assert first.text.count('every worker finished') == 1
+  assert 'Traceback' not in first.text + again.text
