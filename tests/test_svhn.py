@@ -33,6 +33,7 @@ import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10
 from cifar10 import cifar10_download
+from cifar10 import cifar10_matfile
 from cifar10 import cifar10_predict
 from cifar10 import cifar10_svhn
 from cifar10 import cifar10_synthetic
@@ -102,7 +103,7 @@ def test_reading_a_hand_built_mat_file(tmp_path, compress, y_kind):
   digits = [1, 0, 9, 5, 0, 3, 7]
   path = str(tmp_path / 'train_32x32.mat')
   want = _hand_built(path, digits, compress, y_kind)
-  arrays, header = cifar10_svhn.read_mat(path)
+  arrays, header = cifar10_matfile.read_mat(path)
   assert header.startswith('MATLAB 5.0 MAT-file, Platform: GLNXA64')
   assert sorted(arrays) == ['X', 'note', 'y']
   np.testing.assert_array_equal(arrays['note'], [[1.5, 2.5, 3.5]])

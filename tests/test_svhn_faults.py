@@ -38,6 +38,7 @@ import numpy as np
 import pytest
 
 from cifar10 import cifar10_dirs
+from cifar10 import cifar10_matfile
 from cifar10 import cifar10_svhn
 from cifar10 import cifar10_synthetic
 from conftest import REPO, run_module, script_env
@@ -546,15 +547,15 @@ def test_a_failed_synthetic_write_keeps_the_file_there(tmp_path, monkeypatch):
   data_dir = str(tmp_path)
   cifar10_svhn.write_synthetic(data_dir, cifar10_synthetic.make_records, 10)
   before = _snapshot(data_dir)
-  write = cifar10_svhn.write_mat
+  write = cifar10_matfile.write_mat
 
   def full(path, *args, **kwargs):
     with open(path, 'wb') as f:
       f.write(b'MATLAB')
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
-  monkeypatch.setattr(cifar10_svhn, 'write_mat', full)
+  monkeypatch.setattr(cifar10_matfile, 'write_mat', full)
   with pytest.raises(OSError):
     cifar10_svhn.write_synthetic(data_dir, cifar10_synthetic.make_records, 10,
                                  seed=3)
   assert _snapshot(data_dir) == before
-  monkeypatch.setattr(cifar10_svhn, 'write_mat', write)
+  monkeypatch.setattr(cifar10_matfile, 'write_mat', write)
