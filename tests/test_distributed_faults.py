@@ -362,9 +362,11 @@ def test_a_job_started_again_on_the_ps_it_left_running(synthetic_data_dir,
     assert 'not answering: worker 1' in first.text
     assert ps.poll() is None  # Serving on.
     resumed = saved_step(train_dir)
+    # A long timeout: the chief's first step waits for its queue to fill,
+    # slow on a loaded machine, and worker 1 waits for it.
     args = trainer_args(synthetic_data_dir, train_dir,
                         '--max_steps=%d' % (resumed + 20),
-                        '--operation_timeout_secs=20')
+                        '--operation_timeout_secs=90')
     workers = [start_task(tasks, 'worker', index, cluster, args, again)
                for index in (1, 0)]
     for task in workers:
