@@ -624,21 +624,15 @@ def test_train_dir_deleted_while_training_gets_a_final_checkpoint(
                       '--max_steps=1000000', '--log_frequency=1',
                       '--save_checkpoint_steps=%d' % SAVE_EVERY)
   run.wait_for(lambda: len(run.steps()) >= 3, 'three training steps')
-  deleted_after = run.steps()[-1]
-  original = os.stat(train_dir)
-  for _ in range(20):  # As `rm -rf`: the trainer may add files meanwhile.
-    try:
-      shutil.rmtree(train_dir)
-      break
-    except OSError:
-      # Not once the trainer has made a new directory of that name: it
-      # holds the final checkpoint (rm -rf would not come back for it).
-      try:
-        now = os.stat(train_dir)
-      except OSError:
-        break
-      if (now.st_dev, now.st_ino) != (original.st_dev, original.st_ino):
-        break
+  # The trainer is held still while the directory goes: a save racing the
+  # deletion could otherwise make the new directory just before the last
+  # rmdir of the test's `rm -rf`, which would then remove it again.
+  os.kill(run.proc.pid, signal.SIGSTOP)
+  try:
+    deleted_after = run.steps()[-1]
+    shutil.rmtree(train_dir)
+  finally:
+    os.kill(run.proc.pid, signal.SIGCONT)
   assert run.wait(180) == 1, run.describe()
   error = _error_line(run)
   path, step = checked_checkpoint(train_dir)
