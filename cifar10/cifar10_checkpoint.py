@@ -296,6 +296,22 @@ def describe_skipped(skipped):
                    for c, reason in skipped)
 
 
+def none_readable(directory, skipped, fix):
+  """The message for a directory none of whose checkpoints reads.
+
+  Args:
+    directory: str.
+    skipped: newest_readable()'s list: every checkpoint, with its reason.
+    fix: str, what the user can do (the trainers, the evaluator and the
+      predictor each say their own).
+
+  Returns:
+    str.
+  """
+  return 'None of the %d checkpoint(s) in %s can be read: %s. %s' % (
+      len(skipped), directory, describe_skipped(skipped), fix)
+
+
 def recover(directory, say=print):
   """Finds the checkpoint a trainer resumes from, repairing what it must.
 
@@ -326,11 +342,10 @@ def recover(directory, say=print):
     return None
   chosen, skipped = newest_readable(directory, checkpoints)
   if chosen is None:
-    raise CheckpointError(
-        'None of the %d checkpoint(s) in %s can be read: %s. Nothing was '
-        'changed. Restore the directory from a backup, or start afresh with '
-        '--fresh_start (which moves it aside) or another --train_dir.'
-        % (len(checkpoints), directory, describe_skipped(skipped)))
+    raise CheckpointError(none_readable(
+        directory, skipped, 'Nothing was changed. Restore the directory from '
+        'a backup, or start afresh with --fresh_start (which moves it aside) '
+        'or another --train_dir.'))
   notes = []
   if skipped:
     moved = _move_aside(directory, [c.path for c, _ in skipped], 'damaged')

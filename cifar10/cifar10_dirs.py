@@ -124,12 +124,14 @@ class DirError(UserError, ValueError):
   """A directory flag names something that cannot be used as asked."""
 
 
-def check_directory_flag(flag, path):
+def check_directory_flag(flag, path, created=True):
   """Checks that --flag=path is a directory, or can be created as one.
 
   Args:
     flag: str, the flag's name without dashes (for the message).
     path: str, its value.
+    created: whether the script creates the directory if it is not there
+      (False: it only reads one a trainer wrote, as --checkpoint_dir).
 
   Raises:
     DirError: if path exists and is not a directory, or is empty.
@@ -139,8 +141,7 @@ def check_directory_flag(flag, path):
   if os.path.exists(path) and not os.path.isdir(path):
     raise DirError('--%s=%s is a file, not a directory; pass a directory%s.'
                    % (flag, path, ' (it is created if it does not exist)'
-                      if flag != 'checkpoint_dir' else
-                      ', the --train_dir a trainer wrote'))
+                      if created else ', the --train_dir a trainer wrote'))
 
 
 def _inside(path, directory):

@@ -484,9 +484,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     except Exception:
       # A worker that cannot start (its data is damaged, say) stops the job
       # too, rather than leave the others waiting for it until they time out.
-      with tf.Graph().as_default():
-        _finish(server, config, job_control.JobControl(
-            num_ps, num_workers).finish_ops(task_index), task, cluster)
+      _stop_the_job(cluster, task_index, server)
       raise
     global_step = tf.train.get_global_step()
     finish = control.finish_ops(task_index, token_queue, global_step)
@@ -495,8 +493,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
         tf.global_variables())
 
     _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
-              lambda: not cluster_spec.unreachable(
-                  {'ps': cluster['ps'], 'worker': []}),
+              lambda: not _lost_ps(cluster),
               task)
     _join(server, config, control.join_ops(task_index), task, cluster,
           operation_timeout_secs)
@@ -546,13 +543,9 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
               'from a task that is up' % operation_timeout_secs,
               cifar10_app.error_gist(e)))
     except tf.errors.OpError as e:
-      # A cluster TensorFlow cannot run as given: e.g. one task's address
-      # written two ways (localhost, 127.0.0.1), or another job's ps.
-      error = TaskLostError(
-          '%s: stopped %s: %s. Check that every task is given the same '
-          '--ps_hosts and --worker_hosts, each address once, and that no '
-          'other job uses these ps tasks.' % (
-              task, _when(logger), cifar10_app.error_gist(e).rstrip('.')))
+      error = TaskLostError('%s: stopped %s: %s. %s' % (
+          task, _when(logger), cifar10_app.error_gist(e).rstrip('.'),
+          _CLUSTER_FIX))
     finally:
       stop_hook.close()
       _finish(server, config, finish, task, cluster)
@@ -568,6 +561,51 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     _say(task, 'done at global step %d.' % (logger.step + 1))
 
 
+def _run_bounded(server, config, ops, wait_secs, op_timeout_secs):
+  """Runs ops, each bounded, in a session of their graph, for wait_secs.
+
+  Creating a session waits for every ps task without a bound, hence the
+  thread; the ops' graph is given explicitly, as another thread has its own
+  default graph.
+
+  Returns:
+    (errors, hung): a list of (op, or None for the session, the error's
+    gist) for the ops that failed, in order; and whether wait_secs passed
+    before the session and the ops were done.
+  """
+  errors = []
+
+  def run():
+    try:
+      with tf.Session(server.target, graph=ops[0].graph,
+                      config=config) as sess:
+        for op in ops:
+          try:
+            sess.run(op, options=tf.RunOptions(
+                timeout_in_ms=int(op_timeout_secs * 1000)))
+          except tf.errors.OpError as e:
+            errors.append((op, cifar10_app.error_gist(e)))
+    except tf.errors.OpError as e:
+      errors.append((None, cifar10_app.error_gist(e)))
+
+  thread = threading.Thread(target=run, daemon=True)
+  thread.start()
+  thread.join(wait_secs)
+  return errors, thread.is_alive()
+
+
+def _lost_ps(cluster):
+  """The ps tasks that do not accept connections, named."""
+  return cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
+
+
+# The fix for a cluster TensorFlow cannot run as given: e.g. one task's
+# address written two ways (localhost, 127.0.0.1), or another job's ps.
+_CLUSTER_FIX = ('Check that every task is given the same --ps_hosts and '
+                '--worker_hosts, each address once, and that no other job '
+                'uses these ps tasks.')
+
+
 def _join(server, config, join_ops, task, cluster, timeout_secs):
   """Runs a worker's job_control.JobControl.join_ops, bounded.
 
@@ -575,34 +613,20 @@ def _join(server, config, join_ops, task, cluster, timeout_secs):
     TaskLostError: if the ps tasks cannot be reached, do not answer, or
       refuse the job's operations.
   """
-  failed = []
-
-  def run():
-    try:
-      with tf.Session(server.target, graph=join_ops[0].graph,
-                      config=config) as sess:
-        for op in join_ops:
-          sess.run(op, options=tf.RunOptions(
-              timeout_in_ms=timeout_secs * 1000))
-    except tf.errors.OpError as e:
-      failed.append(cifar10_app.error_gist(e))
-
-  thread = threading.Thread(target=run, daemon=True)
-  thread.start()
-  thread.join(timeout_secs + 5)
-  if thread.is_alive() or failed:
-    lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
-    if lost:
-      why = 'not answering: %s.' % ', '.join(lost)
-    elif failed:
-      why = ('%s. Check that every task is given the same --ps_hosts and '
-             '--worker_hosts, each address once, and that no other job uses '
-             'these ps tasks.' % failed[0].rstrip('.'))
-    else:
-      why = ('the ps tasks accept connections but do not answer within '
-             '--operation_timeout_secs=%d (stopped, or another program on '
-             'their port?).' % timeout_secs)
-    raise TaskLostError('%s: could not join the job: %s' % (task, why))
+  errors, hung = _run_bounded(server, config, join_ops, timeout_secs + 5,
+                              timeout_secs)
+  if not (errors or hung):
+    return
+  lost = _lost_ps(cluster)
+  if lost:
+    why = 'not answering: %s.' % ', '.join(lost)
+  elif errors:
+    why = '%s. %s' % (errors[0][1].rstrip('.'), _CLUSTER_FIX)
+  else:
+    why = ('the ps tasks accept connections but do not answer within '
+           '--operation_timeout_secs=%d (stopped, or another program on '
+           'their port?).' % timeout_secs)
+  raise TaskLostError('%s: could not join the job: %s' % (task, why))
 
 
 def _wait_for_the_chief(server, config, not_ready, stop_requested, task,
@@ -628,23 +652,27 @@ def _wait_for_the_chief(server, config, not_ready, stop_requested, task,
                 'model' % cluster['worker'][0], ready, task)
       return not sess.run(stop_requested, options=options)
   except tf.errors.OpError as e:
-    lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
+    lost = _lost_ps(cluster)
     raise TaskLostError('%s: stopped before its first step: %s (%s)' % (
         task, 'not answering: %s' % ', '.join(lost) if lost else
         'no answer within --operation_timeout_secs=%d' % timeout_secs,
         cifar10_app.error_gist(e)))
 
 
-def _stop_the_job(cluster, task_index):
+def _stop_the_job(cluster, task_index, server=None):
   """Asks the job to stop, from a worker that cannot take part.
 
-  Its server is started only for that (if its address is taken, another
-  process is that worker: nothing is sent).
+  Args:
+    cluster: dict {'ps': [...], 'worker': [...]}.
+    task_index: int, the worker's.
+    server: its started tf.train.Server; None: started only for this (if its
+      address is taken, another process is that worker: nothing is sent).
   """
-  try:
-    server = start_server(cluster, 'worker', task_index)
-  except (tf.errors.OpError, RuntimeError, ValueError):
-    return
+  if server is None:
+    try:
+      server = start_server(cluster, 'worker', task_index)
+    except (tf.errors.OpError, RuntimeError, ValueError):
+      return
   config = tf.ConfigProto(device_filters=['/job:ps', '/job:worker/task:%d'
                                           % task_index])
   with tf.Graph().as_default():
@@ -664,31 +692,13 @@ def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
   """Runs a worker's way-out ops, bounded; a lost ps is no error here.
 
   The token queue is closed once the chief has ended, so releasing tokens
-  may fail; only the done tokens matter to the ps tasks. Creating a session
-  waits for every ps task without a bound, hence the thread.
+  may fail; only the done tokens matter to the ps tasks.
   """
-  failed = []
-
-  def run():
-    try:
-      # The graph explicitly: another thread has its own default graph.
-      with tf.Session(server.target, graph=finish_ops[0].graph,
-                      config=config) as sess:
-        for op in finish_ops:
-          try:
-            sess.run(op, options=tf.RunOptions(timeout_in_ms=5000))
-          except tf.errors.OpError as e:
-            if 'done_queue' in op.name:
-              failed.append(cifar10_app.error_gist(e))
-    except tf.errors.OpError as e:
-      failed.append(cifar10_app.error_gist(e))
-
-  thread = threading.Thread(target=run, daemon=True)
-  thread.start()
-  thread.join(timeout_secs)
-  if thread.is_alive():
-    lost = cluster_spec.unreachable({'ps': cluster['ps'],
-                                     'worker': []})
+  errors, hung = _run_bounded(server, config, finish_ops, timeout_secs, 5)
+  failed = [why for op, why in errors
+            if op is None or 'done_queue' in op.name]
+  if hung:
+    lost = _lost_ps(cluster)
     failed.append('not answering: %s' % ', '.join(lost) if lost else
                   'no answer in %d s' % timeout_secs)
   if failed:

@@ -420,12 +420,10 @@ def _find_checkpoint(checkpoint_dir, run_once, last_skipped):
   """
   checkpoint, skipped = cifar10_checkpoint.newest_readable(checkpoint_dir)
   if skipped and not checkpoint and run_once:
-    raise EvalError(
-        'None of the %d checkpoint(s) in %s can be read: %s. Nothing was '
-        'changed. Evaluate another --checkpoint_dir, or train anew there '
-        'with cifar10_train --fresh_start (which moves the old run aside).'
-        % (len(skipped), checkpoint_dir,
-           cifar10_checkpoint.describe_skipped(skipped)))
+    raise EvalError(cifar10_checkpoint.none_readable(
+        checkpoint_dir, skipped, 'Nothing was changed. Evaluate another '
+        '--checkpoint_dir, or train anew there with cifar10_train '
+        '--fresh_start (which moves the old run aside).'))
   if skipped and skipped != last_skipped:
     print('Skipping %s in %s: %s.' % (
         'the checkpoints that cannot be read' if checkpoint else
@@ -480,7 +478,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   """
   data_dir = cifar10.flag_or(data_dir, 'data_dir')
   cifar10_dirs.check_directory_flag('data_dir', data_dir)
-  cifar10_dirs.check_directory_flag('checkpoint_dir', checkpoint_dir)
+  cifar10_dirs.check_directory_flag('checkpoint_dir', checkpoint_dir,
+                                    created=False)
   cifar10_dirs.check_apart('eval_dir', eval_dir, 'checkpoint_dir',
                            checkpoint_dir)
   cifar10_dirs.check_apart('eval_dir', eval_dir, 'data_dir', data_dir)
@@ -492,7 +491,7 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
       cifar10.data_set(dataset).class_names)
-  last_skipped = None
+  last_skipped = checkpoint = None
   if not (run_once or top_layers or FLAGS['top_layers'].present):
     # The model's top layers are those of the checkpoints: an evaluator
     # started beside a new trainer builds the model once the first is there.
@@ -502,7 +501,8 @@ def evaluate(checkpoint_dir, eval_dir, eval_data='test', num_examples=10000,
       if checkpoint:
         break
       time.sleep(eval_interval_secs)
-  top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
+  top_layers = cifar10_top_layers.top_layers_to_use(
+      checkpoint_dir, top_layers, checkpoint.path if checkpoint else None)
   with tf.Graph().as_default() as g:
     # Get images and labels for CIFAR-10: one pass, in file order.
     eval_data = eval_data == 'test'

@@ -339,15 +339,11 @@ def newest_checkpoint(checkpoint_dir):
   Raises:
     PredictError: if the directory holds no checkpoint, or none that reads.
   """
-  checkpoints = cifar10_checkpoint.list_checkpoints(checkpoint_dir)
-  checkpoint, skipped = cifar10_checkpoint.newest_readable(checkpoint_dir,
-                                                           checkpoints)
+  checkpoint, skipped = cifar10_checkpoint.newest_readable(checkpoint_dir)
   if checkpoint is None and skipped:
-    raise PredictError(
-        'None of the %d checkpoint(s) in %s can be read: %s. Restore the '
-        'directory from a backup, or pass another --checkpoint_dir.'
-        % (len(checkpoints), _named(checkpoint_dir),
-           _named(cifar10_checkpoint.describe_skipped(skipped))))
+    raise PredictError(_named(cifar10_checkpoint.none_readable(
+        checkpoint_dir, skipped, 'Restore the directory from a backup, or '
+        'pass another --checkpoint_dir.')))
   if checkpoint is None:
     raise PredictError('No checkpoint file found in %s; train a model there '
                        'first (cifar10_train.py --train_dir=%s) or pass '
@@ -392,7 +388,8 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     cifar10_input.DataError: if batches.meta.txt is malformed.
   """
   checkpoint_path = newest_checkpoint(checkpoint_dir)
-  top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers)
+  top_layers = cifar10_top_layers.top_layers_to_use(checkpoint_dir, top_layers,
+                                                    checkpoint_path)
   class_names = cifar10_input.read_class_names(
       cifar10.data_batches_dir(data_dir, dataset),
       cifar10.data_set(dataset).class_names)
@@ -572,7 +569,8 @@ def main(argv):
   if not paths:
     sys.exit('cifar10_predict: error: no files to classify; pass image or '
              'CIFAR-10 binary files after the flags.')
-  cifar10_dirs.check_directory_flag('checkpoint_dir', FLAGS.checkpoint_dir)
+  cifar10_dirs.check_directory_flag('checkpoint_dir',
+                                    FLAGS.checkpoint_dir, created=False)
   check_output_json(FLAGS.output_json, paths)
   result = classify(paths, FLAGS.checkpoint_dir,
                     moving_average=FLAGS.moving_average)

@@ -78,13 +78,15 @@ class TopLayersError(cifar10_dirs.UserError, ValueError):
   """--top_layers differs from the top of the checkpoints to resume."""
 
 
-def top_layers_to_use(checkpoint_dir, top_layers=None):
+def top_layers_to_use(checkpoint_dir, top_layers=None, path=None):
   """The top layers of the newest checkpoint, or else of the flag.
 
   Args:
     checkpoint_dir: where the checkpoints are (--train_dir, --checkpoint_dir).
     top_layers: 'full' or 'local' asked for explicitly; None takes
       --top_layers, counted as explicit only if given on the command line.
+    path: the newest checkpoint that reads, if the caller found it already
+      (finding it reads every tensor of the newer ones); else it is found.
 
   Returns:
     'full' or 'local'.
@@ -95,8 +97,8 @@ def top_layers_to_use(checkpoint_dir, top_layers=None):
   """
   explicit = top_layers is not None or FLAGS['top_layers'].present
   top_layers = FLAGS['top_layers'].value if top_layers is None else top_layers
-  path = (cifar10_checkpoint.latest_checkpoint(checkpoint_dir)
-          if checkpoint_dir else None)
+  if path is None and checkpoint_dir:
+    path = cifar10_checkpoint.latest_checkpoint(checkpoint_dir)
   found = checkpoint_top_layers(path) if path else None
   if found and explicit and found != top_layers:
     raise TopLayersError(

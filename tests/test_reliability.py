@@ -235,13 +235,19 @@ def test_recover_finds_the_newest_checkpoint_that_reads(trained_dir, tmp_path,
   assert len(said) == 1
 
 
-def test_no_readable_checkpoint_stops_and_touches_nothing(trained_dir,
-                                                          tmp_path):
-  train_dir = _saved_checkpoints(trained_dir, tmp_path, 'train')
+def _damage_every_index(train_dir):
+  """Writes garbage over every checkpoint's .index: the checkpoints."""
   checkpoints = cifar10_checkpoint.list_checkpoints(train_dir)
   for checkpoint in checkpoints:
     with open(checkpoint.path + '.index', 'wb') as f:
       f.write(b'not a checkpoint index')
+  return checkpoints
+
+
+def test_no_readable_checkpoint_stops_and_touches_nothing(trained_dir,
+                                                          tmp_path):
+  train_dir = _saved_checkpoints(trained_dir, tmp_path, 'train')
+  checkpoints = _damage_every_index(train_dir)
   before = _snapshot(train_dir)
   proc = _train('cifar10_train', train_dir, trained_dir['data_dir'], 400,
                 check=False)
@@ -306,10 +312,7 @@ def test_eval_falls_back_to_the_newest_checkpoint_that_reads(trained_dir,
 def test_eval_run_once_with_no_checkpoint_that_reads_is_one_error(
     trained_dir, tmp_path):
   train_dir = _saved_checkpoints(trained_dir, tmp_path, 'train')
-  checkpoints = cifar10_checkpoint.list_checkpoints(train_dir)
-  for checkpoint in checkpoints:
-    with open(checkpoint.path + '.index', 'wb') as f:
-      f.write(b'not a checkpoint index')
+  checkpoints = _damage_every_index(train_dir)
   before = _snapshot(train_dir)
   proc = run_module('cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
                     '--checkpoint_dir=' + train_dir,

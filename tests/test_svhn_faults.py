@@ -76,6 +76,18 @@ def _converted(tmp_path, train=(1, 2, 3, 4, 5, 6, 7), test=(8, 9, 0, 1, 2)):
   return cifar10_svhn.maybe_download_and_convert(str(tmp_path), out=None)
 
 
+def _svhn_trainer_error(data_dir, tmp_path):
+  """cifar10_train --dataset=svhn on data_dir, failing: its error line."""
+  proc = run_module('cifar10_train', '--dataset=svhn',
+                    '--data_dir=%s' % data_dir,
+                    '--svhn_url=http://127.0.0.1:9/',
+                    '--train_dir=%s' % (tmp_path / 'train'), '--max_steps=1',
+                    check=False)
+  assert proc.returncode == 1, proc.stderr
+  assert 'Traceback' not in proc.stderr
+  return proc.stderr.strip().splitlines()[-1]
+
+
 def _later(path, seconds=5):
   """Moves path's modification time on, as a later write would."""
   st = os.stat(path)
@@ -177,14 +189,7 @@ def test_a_data_dir_on_a_read_only_disk_is_one_error(tmp_path, monkeypatch):
 def test_the_trainer_says_so_in_one_line(tmp_path):
   (tmp_path / 'file').write_text('mine')
   data_dir = tmp_path / 'file' / 'svhn'
-  proc = run_module('cifar10_train', '--dataset=svhn',
-                    '--data_dir=%s' % data_dir,
-                    '--svhn_url=http://127.0.0.1:9/',
-                    '--train_dir=%s' % (tmp_path / 'train'), '--max_steps=1',
-                    check=False)
-  assert proc.returncode == 1, proc.stderr
-  assert 'Traceback' not in proc.stderr
-  assert proc.stderr.strip().splitlines()[-1].startswith(
+  assert _svhn_trainer_error(data_dir, tmp_path).startswith(
       'cifar10_train: error: Cannot create --data_dir=%s: Not a directory'
       % data_dir)
 
@@ -493,14 +498,7 @@ def test_a_damaged_synthetic_conversion_names_the_generator(tmp_path):
   for name in ('train_32x32.mat', 'test_32x32.mat'):
     os.remove(os.path.join(data_dir, name))
   os.remove(os.path.join(batches, 'test_batch.bin'))
-  proc = run_module('cifar10_train', '--dataset=svhn',
-                    '--data_dir=%s' % data_dir,
-                    '--svhn_url=http://127.0.0.1:9/',
-                    '--train_dir=%s' % (tmp_path / 'train'), '--max_steps=1',
-                    check=False)
-  assert proc.returncode == 1, proc.stderr
-  assert 'Traceback' not in proc.stderr
-  assert proc.stderr.strip().splitlines()[-1] == (
+  assert _svhn_trainer_error(data_dir, tmp_path) == (
       'cifar10_train: error: %s is damaged (test_batch.bin is missing), and '
       'the .mat files it was converted from are no longer in %s. Delete %s '
       'and run again to download and convert SVHN anew, or write synthetic '
