@@ -79,7 +79,7 @@ class _DeprecationFilter(logging.Filter):
 
 
 class _Stdout(object):
-  """sys.stdout that outlives its reader.
+  """sys.stdout (or sys.stderr) that outlives its reader.
 
   `cifar10_eval | head -3`, or a terminal closed under a trainer: once the
   pipe is broken, the rest of the output goes nowhere and the script carries
@@ -151,6 +151,8 @@ def run_main(main):
 
   if not isinstance(sys.stdout, _Stdout):
     sys.stdout = _Stdout(sys.stdout)
+  if not isinstance(sys.stderr, _Stdout):  # `script 2>&1 | head` too.
+    sys.stderr = _Stdout(sys.stderr)
 
   def guarded_main(argv):
     # As TensorFlow 1 did, print warnings and errors only, unless asked with

@@ -348,10 +348,12 @@ def test_bad_data_file_is_named(synthetic_data_dir, tmp_path):
   assert 'Traceback' not in proc.stderr
 
 
-def test_output_into_a_closed_pipe_does_not_stop_the_evaluation(trained_dir,
-                                                                tmp_path):
-  """`cifar10_eval ... | head -1`: the rest of the output goes nowhere, and
-  the evaluation still ends well, with its summary written."""
+@pytest.mark.parametrize('both', [False, True])
+def test_output_into_a_closed_pipe_does_not_stop_the_evaluation(
+    trained_dir, tmp_path, both):
+  """`cifar10_eval ... | head -1` (and `2>&1 | head -1`): the rest of the
+  output goes nowhere, and the evaluation still ends well, with its summary
+  written."""
   read_end, write_end = os.pipe()
   eval_dir = tmp_path / 'eval'
   with os.fdopen(write_end, 'w') as out, open(str(tmp_path / 'err'),
@@ -360,7 +362,7 @@ def test_output_into_a_closed_pipe_does_not_stop_the_evaluation(trained_dir,
         ['-m', 'cifar10.cifar10_eval', '--data_dir=' + trained_dir['data_dir'],
          '--checkpoint_dir=' + trained_dir['train_dir'],
          '--eval_dir=%s' % eval_dir, '--run_once', '--num_examples=100'],
-        out, err)
+        out, subprocess.STDOUT if both else err)
   with os.fdopen(read_end) as pipe:
     first = pipe.readline()
   returncode = proc.wait(timeout=300)
