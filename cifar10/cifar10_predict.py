@@ -36,7 +36,8 @@ file (a FIFO, a device, a directory: not opened), a file of more than 1 GiB
 (not read) and an image of more than 100 megapixels (refused from its
 header, not decoded). --output_json=FILE also writes every probability as
 JSON ('-': to stdout, instead of the lines); it must not be one of the files
-to classify, and is written whole or not at all.
+to classify nor a file that is not JSON, and is written whole or not at
+all.
 """
 from __future__ import absolute_import
 from __future__ import division
@@ -478,8 +479,11 @@ def check_output_json(output_json, paths):
     paths: the files to classify.
 
   Raises:
-    PredictError: if it names one of `paths` (the same file by any name), or
-      a directory, or a file in a directory that does not exist.
+    PredictError: if it names one of `paths` (the same file by any name), a
+      file that is there and is not JSON (an earlier output is replaced,
+      anything else kept: `--output_json photos/*` would otherwise replace
+      the first photo), a directory, or a file in a directory that does not
+      exist.
   """
   if output_json in ('', '-'):
     return
@@ -493,6 +497,18 @@ def check_output_json(output_json, paths):
   if os.path.isdir(output_json):
     raise PredictError('--output_json=%s is a directory; pass a file name.'
                        % _named(output_json))
+  if os.path.isfile(output_json):
+    try:
+      with open(output_json, 'rb') as f:
+        start = f.read(256).lstrip()
+    except OSError:
+      start = b'{'  # Unreadable: writing it fails with its own message.
+    if not start.startswith(b'{'):
+      raise PredictError(
+          '--output_json=%s is a file that is not JSON, not an earlier '
+          'output: it is kept; pass --output_json=FILE with a new file name '
+          '(with a space instead of "=", the next argument is taken as the '
+          'file).' % _named(output_json))
   directory = os.path.dirname(os.path.abspath(output_json))
   if not os.path.isdir(directory):
     raise PredictError('--output_json=%s: there is no directory %s; create '

@@ -116,6 +116,26 @@ def test_output_json_naming_an_input_is_refused_before_any_work(
     assert victim.read_bytes() == before
 
 
+def test_output_json_never_replaces_a_file_that_is_not_json(untrained_dir,
+                                                            tmp_path):
+  """`--output_json photos/*`: absl takes the first photo as the flag's
+  value; a file there that is not JSON (an earlier output) is kept."""
+  first = _image(tmp_path, 'first.png')
+  second = _image(tmp_path, 'second.png')
+  before = first.read_bytes()
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                    '--output_json', str(first), str(second), check=False)
+  assert proc.returncode == 1
+  assert proc.stdout == ''
+  assert _errors(proc.stderr) == [
+      'cifar10_predict: error: --output_json=%s is a file that is not JSON, '
+      'not an earlier output: it is kept; pass --output_json=FILE with a new '
+      'file name (with a space instead of "=", the next argument is taken as '
+      'the file).' % first]
+  assert 'Traceback' not in proc.stderr
+  assert first.read_bytes() == before
+
+
 def test_output_json_to_stdout_and_through_a_link(untrained_dir, tmp_path):
   image = _image(tmp_path)
   proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
@@ -125,7 +145,7 @@ def test_output_json_to_stdout_and_through_a_link(untrained_dir, tmp_path):
   assert data['global_step'] == 20
   # A link is followed: its target gets the JSON, the link stays a link.
   target = tmp_path / 'results.json'
-  target.write_text('old')
+  target.write_text('{"old": true}\n')  # An earlier output.
   os.chmod(str(target), 0o640)
   link = tmp_path / 'latest.json'
   link.symlink_to(target)
