@@ -315,6 +315,14 @@ def _describe(error):
   return ' '.join(text.split())
 
 
+def is_download_url(url):
+  """True if url parses as an http(s)://, ftp:// or file:// URL."""
+  try:
+    return urllib.parse.urlparse(url).scheme in _SCHEMES
+  except ValueError:  # e.g. 'http://[::1/x': an unclosed IPv6 address.
+    return False
+
+
 def _archive_name(url, example):
   """The file name a URL's path ends in.
 
@@ -322,12 +330,11 @@ def _archive_name(url, example):
     DownloadError: if url is not an http(s)://, ftp:// or file:// URL naming
       a file.
   """
-  try:
-    parsed = urllib.parse.urlparse(url)
-    filename = posixpath.basename(urllib.parse.unquote(parsed.path))
-  except ValueError:  # e.g. 'http://[::1/x': an unclosed IPv6 address.
-    parsed, filename = None, None
-  if parsed is None or parsed.scheme not in _SCHEMES or not filename:
+  filename = None
+  if is_download_url(url):
+    filename = posixpath.basename(
+        urllib.parse.unquote(urllib.parse.urlparse(url).path))
+  if not filename:
     raise DownloadError(
         'Cannot download %r: expected an http://, https:// or file:// URL '
         'naming the file, e.g. file:///path/to/%s.' % (url, example))

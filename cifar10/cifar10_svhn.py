@@ -446,7 +446,8 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
   Raises:
     cifar10_download.DownloadError: if a download fails or does not verify.
     cifar10_dirs.DirError: if data_dir is a file.
-    SVHNError: if a .mat file is not SVHN data, data_dir cannot be created,
+    SVHNError: if a .mat file is not SVHN data, one is missing and url is
+      not an http(s)://, ftp:// or file:// URL, data_dir cannot be created,
       the conversion cannot be written, or svhn-batches-bin is damaged and
       the .mat files to convert again are gone.
   """
@@ -467,6 +468,13 @@ def maybe_download_and_convert(data_dir, url=SVHN_URL, out=sys.stdout,
         '%s is damaged (%s), and the .mat files it was converted from are '
         'no longer in %s. Delete %s and run again to download and convert '
         'SVHN anew%s.' % (batches_dir, damage, data_dir, batches_dir, again))
+  if (not all(os.path.isfile(p) for p in mats) and
+      not cifar10_download.is_download_url(url)):
+    raise SVHNError(
+        '--svhn_url=%s is not an http://, https://, ftp:// or file:// URL. '
+        'Pass the URL of the directory holding %s and %s, e.g. '
+        '--svhn_url=file:///path/to/svhn/ (default %s).'
+        % (url, TRAIN_MAT.name, TEST_MAT.name, SVHN_URL))
   cifar10_dirs.check_directory_flag('data_dir', data_dir)
   try:
     os.makedirs(data_dir, exist_ok=True)

@@ -557,3 +557,28 @@ def test_a_failed_synthetic_write_keeps_the_file_there(tmp_path, monkeypatch):
                                  seed=3)
   assert _snapshot(data_dir) == before
   monkeypatch.setattr(cifar10_matfile, 'write_mat', write)
+
+
+@pytest.mark.parametrize('url', ['htp://mirror/svhn/', 'http://[::1/svhn/',
+                                 '/data/svhn'])
+def test_a_bad_svhn_url_names_the_flag(tmp_path, url):
+  with pytest.raises(cifar10_svhn.SVHNError) as e:
+    cifar10_svhn.maybe_download_and_convert(str(tmp_path), url=url, out=None)
+  assert str(e.value).startswith('--svhn_url=%s is not an http://' % url)
+  assert 'file:///path/to/svhn/' in str(e.value)
+  assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_bad_svhn_url_is_one_line_from_the_trainer(tmp_path):
+  proc = run_module('cifar10_train', '--dataset=svhn',
+                    '--data_dir=%s' % (tmp_path / 'data'),
+                    '--svhn_url=ftp:/', '--svhn_url=svhn.example/',
+                    '--train_dir=%s' % (tmp_path / 'train'), '--max_steps=1',
+                    check=False)
+  assert proc.returncode == 1, proc.stderr
+  assert 'Traceback' not in proc.stderr
+  assert proc.stderr.strip().splitlines()[-1].endswith(
+      '--svhn_url=svhn.example/ is not an http://, https://, ftp:// or '
+      'file:// URL. Pass the URL of the directory holding train_32x32.mat and '
+      'test_32x32.mat, e.g. --svhn_url=file:///path/to/svhn/ (default '
+      'http://ufldl.stanford.edu/housenumbers/).')
