@@ -245,7 +245,8 @@ def _reuse(data_dir):
 
   Returns:
     None if it can: it is whole, and made from the .mat files in data_dir
-    as they are now (or they were removed after converting). Otherwise ''
+    as they are now (by name and size in an earlier version's record), or
+    they were removed after converting. Otherwise ''
     if there is no conversion, or one of other .mat files; or, if it is
     damaged, how.
   """
@@ -260,6 +261,12 @@ def _reuse(data_dir):
     current = _sources(data_dir)
   except OSError:
     return None  # The .mat files were removed after converting.
+  if not record.sizes:
+    # A record of an earlier version names the .mat files by name and size
+    # only; converting again for want of the times would fail on a shared,
+    # read-only --data_dir.
+    current = ''.join(' '.join(line.split()[:2]) + '\n'
+                      for line in current.splitlines())
   return None if current == record.sources else ''
 
 

@@ -323,6 +323,37 @@ def test_a_rewritten_mat_file_of_the_same_size_is_converted_again(tmp_path):
                         'batches.meta.txt 20']
 
 
+def _earlier_record(tmp_path):
+  """Rewrites the conversion's record as the first version of the module
+  did: each .mat file's name and size, nothing else."""
+  with open(str(tmp_path / BATCHES / 'converted_from.txt'), 'w') as f:
+    for name in ('train_32x32.mat', 'test_32x32.mat'):
+      f.write('%s %d\n' % (name, os.path.getsize(str(tmp_path / name))))
+
+
+def test_an_earlier_versions_conversion_is_used_as_it_is(tmp_path,
+                                                         monkeypatch):
+  batches = _converted(tmp_path)
+  _earlier_record(tmp_path)
+  before = _snapshot(batches)
+
+  def no_conversion(*unused):
+    raise AssertionError('converted again')
+  # As on a shared, read-only --data_dir: nothing may be written.
+  monkeypatch.setattr(cifar10_svhn, '_convert', no_conversion)
+  assert cifar10_svhn.maybe_download_and_convert(
+      str(tmp_path), out=None) == batches
+  assert _snapshot(batches) == before
+
+
+def test_an_earlier_versions_conversion_of_other_files_is_replaced(tmp_path):
+  batches = _converted(tmp_path)
+  _earlier_record(tmp_path)
+  _hand_built(str(tmp_path / 'test_32x32.mat'), [4, 5, 6], compress=False)
+  cifar10_svhn.maybe_download_and_convert(str(tmp_path), out=None)
+  assert _labels(batches) == [4, 5, 6]
+
+
 # --- 5. Two conversions at once ----------------------------------------------
 
 
