@@ -171,6 +171,12 @@ class _Decoder(object):
     """Returns the [32, 32, 3] float32 image, 0-255; raises ValueError."""
     try:
       size = self._dimensions(contents)
+      # Entropy-coded JPEG data cannot hold 0xFFD9, the end-of-image marker;
+      # without one the file is cut short, and TensorFlow's decoder would
+      # log a line of its own before refusing it.
+      if contents.startswith(b'\xff\xd8\xff') and b'\xff\xd9' not in contents:
+        raise ValueError('not a decodable image (a truncated JPEG: it has no '
+                         'end-of-image marker)')
       if size and size[0] * size[1] > MAX_PIXELS:
         raise ValueError(
             'too large to decode: %dx%d pixels, more than the %d megapixels '

@@ -453,3 +453,23 @@ def test_output_json_never_replaces_a_read_only_file(tmp_path, monkeypatch):
       'name is left as it was.' % old)
   assert old.read_text() == '{"old": true}\n'
   assert os.listdir(str(tmp_path)) == ['out.json']
+
+
+def test_a_truncated_jpeg_is_one_error_line_of_the_predictor(
+    untrained_dir, tmp_path):
+  with tf.Graph().as_default(), tf.Session() as sess:
+    whole = sess.run(tf.io.encode_jpeg(np.random.RandomState(0).randint(
+        0, 256, [64, 64, 3]).astype(np.uint8)))
+  cut = tmp_path / 'cut.jpg'
+  cut.write_bytes(whole[:len(whole) // 2])
+  good = tmp_path / 'good.jpg'
+  good.write_bytes(whole)
+  proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
+                    str(good), str(cut), check=False)
+  assert proc.returncode == 1
+  assert proc.stdout.startswith('%s: ' % good)
+  assert _errors(proc.stderr) == [
+      'cifar10_predict: error: %s: not a decodable image (a truncated JPEG: '
+      'it has no end-of-image marker)' % cut]
+  # TensorFlow's decoder never saw it, so logged nothing about it.
+  assert 'JPEG' not in proc.stderr.replace(_errors(proc.stderr)[0], '')
