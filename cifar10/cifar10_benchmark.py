@@ -374,8 +374,10 @@ def _run_child(cmd, timeout):
   root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
   env['PYTHONPATH'] = root + os.pathsep + env.get('PYTHONPATH', '')
   try:
+    # A child ends with this process, even when it is killed (SIGKILL).
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, preexec_fn=(
+                              cifar10_cluster._die_with_parent))  # pylint: disable=protected-access
   except subprocess.TimeoutExpired:
     return None, 'timed out after %d s' % timeout
   if proc.returncode:
@@ -390,9 +392,9 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
   log_frequency = min(10, FLAGS.steps)
   max_steps = log_frequency * (2 + -(-(FLAGS.warmup_steps + FLAGS.steps) //
                                      log_frequency))
-  train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
   cifar10_timing.wait_for_quiet(FLAGS.wait_quiet_secs)
   meter = cifar10_timing.CpuMeter()
+  train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
   try:
     stdout, error = _run_child(
         [sys.executable, '-m', 'cifar10.cifar10_train',
@@ -456,13 +458,6 @@ def measure_keras(data_dir, batch_size):
   return result
 
 
-def _ints(values, name):
-  if values and all(v.strip().isdigit() and int(v) > 0 for v in values):
-    return [int(v) for v in values]
-  raise ValueError('--%s takes positive integers, got %s'
-                   % (name, ','.join(values)))
-
-
 def _measure_distributed(data_dir, batch_size):
   work_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_cluster_')
   try:
@@ -489,11 +484,13 @@ def run_benchmark(phases, data_dir, batch_size):
       ('batch_sizes', 'compute only, batch sizes ' + ','.join(
           FLAGS.batch_sizes), lambda: collections.OrderedDict(
               (str(n), measure_compute_batch(n, data_dir, config))
-              for n in _ints(FLAGS.batch_sizes, 'batch_sizes'))),
+              for n in report_lib.positive_ints(FLAGS.batch_sizes,
+                                                 'batch_sizes'))),
       ('towers', 'multi-GPU trainer step, --num_gpus ' + ','.join(
           FLAGS.tower_counts), lambda: collections.OrderedDict(
               (str(n), measure_towers(n, *args))
-              for n in _ints(FLAGS.tower_counts, 'tower_counts'))),
+              for n in report_lib.positive_ints(FLAGS.tower_counts,
+                                                 'tower_counts'))),
       ('distributed', 'cifar10_train against 1 ps + 1 worker, and 2 workers '
        'synchronous and asynchronous, alternating, in child processes',
        lambda: _measure_distributed(data_dir, batch_size)),
@@ -520,48 +517,41 @@ def run_benchmark(phases, data_dir, batch_size):
 
 
 def _prepare_data(data_dir):
-  """Returns (data_dir, synthetic, temporary directory to remove or None)."""
-  batches_dir = _batches_dir(data_dir)
+  """Returns (data_dir, synthetic, temporary directory to remove or None).
+
+  A synthetic set only where --data_dir has none of the data files: a set
+  with some of them missing or damaged is the error check_data_files names.
+  """
+  files = report_lib.data_files(data_dir)[:len(
+      cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES)]
+  if any(os.path.lexists(f) for f in files):
+    cifar10_input.check_data_files(files)
+    return data_dir, cifar10_input.is_synthetic(_batches_dir(data_dir)), None
+  temp = tempfile.mkdtemp(prefix='cifar10_benchmark_data_')
   try:
-    cifar10_input.check_data_files(
-        [os.path.join(batches_dir, f) for f in
-         cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES])
-  except cifar10_input.DataError:
-    temp = tempfile.mkdtemp(prefix='cifar10_benchmark_data_')
     cifar10_synthetic.write_data_set(
         temp, FLAGS.records_per_file if FLAGS['records_per_file'].present
         else SYNTHETIC_RECORDS_PER_FILE, seed=0)
-    return temp, True, temp
-  return data_dir, cifar10_input.is_synthetic(batches_dir), None
+  except BaseException:  # Ctrl-C or SIGTERM while writing it, too.
+    shutil.rmtree(temp, ignore_errors=True)
+    raise
+  return temp, True, temp
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  try:
-    unknown = sorted(set(FLAGS.phases) - set(PHASES))
-    if unknown:
-      raise ValueError('unknown phase %s; choose from %s' % (
-          ', '.join(unknown), ', '.join(PHASES)))
-    phases = [p for p in PHASES if p in FLAGS.phases]
-    _ints(FLAGS.batch_sizes, 'batch_sizes')
-    _ints(FLAGS.tower_counts, 'tower_counts')
-    out = FLAGS.output_json  # Checked before minutes of measuring.
-    if out and (os.path.isdir(out) or not os.access(
-        os.path.dirname(os.path.abspath(out)), os.W_OK)):
-      raise ValueError('cannot write --output_json=%s: choose a file in a '
-                       'writable directory' % out)
-  except ValueError as e:
-    sys.exit('cifar10_benchmark: error: %s' % e)
+  # Bad flags and data are one line (cifar10_dirs.UserError), before any
+  # measuring; SIGTERM and SIGHUP stop the run as Ctrl-C does.
+  phases = report_lib.check_flags(FLAGS, PHASES)
   start = time.perf_counter()
-  data_dir, synthetic, temp = _prepare_data(FLAGS.data_dir)
-  try:
-    if synthetic:
-      print(report_lib.SYNTHETIC_BANNER % data_dir)
-    results = run_benchmark(phases, data_dir, FLAGS.batch_size)
-  except cifar10_input.DataError as e:
-    sys.exit('cifar10_benchmark: error: %s' % e)
-  finally:
-    if temp:
-      shutil.rmtree(temp, ignore_errors=True)
+  with cifar10_timing.stop_on_signals('cifar10_benchmark'):
+    data_dir, synthetic, temp = _prepare_data(FLAGS.data_dir)
+    try:
+      if synthetic:
+        print(report_lib.SYNTHETIC_BANNER % data_dir)
+      results = run_benchmark(phases, data_dir, FLAGS.batch_size)
+    finally:
+      if temp:
+        shutil.rmtree(temp, ignore_errors=True)
   flops = report_lib.model_flops()
   report = collections.OrderedDict([
       ('synthetic_data', synthetic), ('data_dir', data_dir),
@@ -580,13 +570,7 @@ def main(argv=None):  # pylint: disable=unused-argument
   print(report_lib.format_table(report))
   print('Total time %.0f s.' % report['wall_s'])
   if FLAGS.output_json:
-    try:
-      with open(FLAGS.output_json, 'w') as f:
-        json.dump(report, f, indent=2)
-    except OSError as e:
-      sys.exit('cifar10_benchmark: error: cannot write --output_json=%s: %s '
-               '(the table above has the figures)'
-               % (FLAGS.output_json, e.strerror or e))
+    report_lib.write_json(FLAGS.output_json, report)
     print('Wrote %s' % FLAGS.output_json)
 
 

@@ -15,18 +15,27 @@
 
 """cifar10_benchmark's figures: the headline numbers, targets and table.
 
+check_flags() refuses, in one line and before minutes of measuring, the
+flags the run could not honour or that would damage files (an --output_json
+naming a data file, a file that is not JSON, a place it cannot write);
 model_flops() counts the model's FLOPs per image from its layer shapes;
 summarize() turns the phases' results into the figures docs/benchmark.md
 documents (the JSON 'summary'), each target with its value and whether it is
-met; format_table() prints them, one line per figure.
+met; format_table() prints them, one line per figure; write_json() writes
+the report whole or not at all.
 """
 from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
 import collections
+import json
 import math
+import os
+import tempfile
 
+from cifar10 import cifar10_dirs
+from cifar10 import cifar10_download
 from cifar10 import cifar10_input
 from cifar10 import cifar10_timing
 
@@ -47,9 +56,159 @@ TARGETS = collections.OrderedDict([
                            'queue-fed / tf.keras images/s')),
 ])
 SYNTHETIC_BANNER = (
-    '!' * 78 + '\n!!! SYNTHETIC DATA: no CIFAR-10 files in --data_dir; this '
-    'run reads a\n!!! generated set (%s). Speeds do not depend on the\n'
-    '!!! pixels; nothing else measured on it means anything.\n' + '!' * 78)
+    '!' * 78 + '\n!!! SYNTHETIC DATA: this run reads a generated set (%s),\n'
+    '!!! not CIFAR-10. Speeds do not depend on the pixels; nothing else\n'
+    '!!! measured on it means anything.\n' + '!' * 78)
+
+
+def positive_ints(values, name):
+  """The values of list flag --name as positive ints, or a UserError."""
+  if values and all(v.strip().isdigit() and int(v) > 0 for v in values):
+    return [int(v) for v in values]
+  raise cifar10_dirs.UserError('--%s takes positive integers, got %s'
+                               % (name, ','.join(values)))
+
+
+def _same_file(a, b):
+  """Whether paths a and b name one file (by any name; the same path if
+  either is missing)."""
+  try:
+    return os.path.samefile(a, b)
+  except (OSError, ValueError):
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def data_files(data_dir):
+  """The paths of the data set's files under --data_dir."""
+  batches_dir = os.path.join(data_dir, cifar10_download.EXTRACTED_DIR)
+  return [os.path.join(batches_dir, f) for f in
+          cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES +
+          (cifar10_input.META_FILE, cifar10_input.SYNTHETIC_MARKER)]
+
+
+def check_output_json(path, data_dir):
+  """Refuses an --output_json the report could not, or must not, replace.
+
+  Checked before any measuring, so that minutes of it are not lost at the
+  end, and so that no file the user has is replaced but an earlier report.
+  The directory is tried by making (and removing) a file there: os.access
+  says yes to root on a read-only disk or in /proc.
+
+  Args:
+    path: str, the flag's value ('' for none).
+    data_dir: str, --data_dir.
+
+  Raises:
+    cifar10_dirs.UserError: if path is a directory, one of the data set's
+      files, a file that is not JSON, or in a directory it cannot write.
+  """
+  if not path:
+    return
+  named = '--output_json=%s' % path
+  if os.path.isdir(path):
+    raise cifar10_dirs.UserError('%s is a directory; pass a file name.'
+                                 % named)
+  if any(_same_file(path, f) for f in data_files(data_dir)):
+    raise cifar10_dirs.UserError(
+        '%s is a file of the data set in --data_dir=%s and would be '
+        'overwritten; pass a file name outside it.' % (named, data_dir))
+  if os.path.isfile(path):
+    try:
+      with open(path, 'rb') as f:
+        start = f.read(64).lstrip()
+    except OSError:
+      start = b'{'  # Unreadable: the trial below names the problem.
+    if start and not start.startswith(b'{'):
+      raise cifar10_dirs.UserError(
+          '%s is a file that is not JSON, not an earlier report: it is kept; '
+          'pass a new file name (with a space instead of "=", the next '
+          'argument is taken as the file).' % named)
+  try:
+    if os.path.isfile(path) and not os.access(path, os.W_OK):
+      raise PermissionError('Permission denied')
+    fd, trial = tempfile.mkstemp(
+        dir=os.path.dirname(os.path.abspath(path)), prefix='.cifar10_bench')
+    os.close(fd)
+    os.remove(trial)
+  except OSError as e:
+    raise cifar10_dirs.UserError(
+        'cannot write %s (%s): choose a file in a writable directory'
+        % (named, e.strerror or e))
+
+
+def check_flags(flags, phases):
+  """The phases to run, from the flags; a UserError for flags that cannot be
+  honoured (in one line, before anything is measured).
+
+  Args:
+    flags: the parsed absl FLAGS.
+    phases: all the phases, in the order they run.
+
+  Returns:
+    list of str, the phases asked for, in the order they run.
+  """
+  unknown = sorted(set(flags.phases) - set(phases))
+  if unknown or not flags.phases:
+    raise cifar10_dirs.UserError('%s; choose from %s' % (
+        'unknown phase ' + ', '.join(unknown) if unknown else
+        '--phases is empty', ', '.join(phases)))
+  # The compute and trainer phases time both precisions side by side; the
+  # flags would change only some of the others, under their usual labels.
+  for name in ('mixed_precision', 'use_fp16'):
+    if flags[name].value:
+      raise cifar10_dirs.UserError(
+          '--%s is not a benchmark flag: the benchmark times float32 and '
+          '--mixed_precision side by side; drop --%s.' % (name, name))
+  positive_ints(flags.batch_sizes, 'batch_sizes')
+  positive_ints(flags.tower_counts, 'tower_counts')
+  if os.path.exists(flags.data_dir) and not os.path.isdir(flags.data_dir):
+    raise cifar10_dirs.UserError(
+        '--data_dir=%s is a file, not a directory; pass the directory that '
+        'holds %s/, or one without it for a synthetic set.'
+        % (flags.data_dir, cifar10_download.EXTRACTED_DIR))
+  check_output_json(flags.output_json, flags.data_dir)
+  return [p for p in phases if p in flags.phases]
+
+
+def write_json(path, report):
+  """Writes the report to --output_json=path, whole or not at all.
+
+  A regular file (or a new one) is written to a temporary file beside it and
+  renamed over it: a failed write (a full disk) leaves the earlier report as
+  it was and no partial file. A symbolic link is followed. Anything else
+  (/dev/null, a pipe) is written to directly.
+
+  Raises:
+    cifar10_dirs.UserError: if it cannot be written.
+  """
+  text = json.dumps(report, indent=2) + '\n'
+  target = os.path.realpath(path)
+  temp = None
+  try:
+    if os.path.exists(target) and not os.path.isfile(target):
+      with open(target, 'w') as f:
+        f.write(text)
+      return
+    if os.path.exists(target):
+      mode = os.stat(target).st_mode & 0o7777
+    else:
+      umask = os.umask(0)
+      os.umask(umask)
+      mode = 0o666 & ~umask
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target),
+                                prefix='.cifar10_bench')
+    with os.fdopen(fd, 'w') as f:
+      f.write(text)
+    os.chmod(temp, mode)
+    os.replace(temp, target)
+    temp = None
+  except OSError as e:
+    raise cifar10_dirs.UserError(
+        'cannot write --output_json=%s: %s (the table above has the '
+        'figures)' % (path, e.strerror or e))
+  finally:
+    if temp:
+      os.remove(temp)
 
 
 # The model's FLOPs from its layer shapes: what the compute-only step is

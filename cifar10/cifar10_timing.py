@@ -19,16 +19,20 @@ Windows of steps timed in turn, and how much CPU this process and the other
 processes took meanwhile (from getrusage and /proc/stat): a window where
 others took more than DISTURBED_CORES is marked, and can be waited for and
 timed again. Also what the report records of the machine: its CPU model and
-this process's peak memory.
+this process's peak memory; and how a run stops on SIGTERM or SIGHUP (as on
+Ctrl-C: its child processes and temporary directories go with it).
 """
 from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
 import collections
+import contextlib
 import os
 import re
 import resource
+import signal
+import sys
 import time
 
 import numpy as np
@@ -159,6 +163,54 @@ def time_interleaved(steppers, steps, warmup_steps, repeats, wait):
                  'disturbed': bool(other) and max(other) > DISTURBED_CORES,
                  'first_step_s': first[name]}
   return out
+
+
+class Stopped(BaseException):
+  """SIGTERM or SIGHUP arrived: unwinds the run, as KeyboardInterrupt does.
+
+  A BaseException, so that no `except Exception` on the way stops it; every
+  `finally` removes its temporary directory, and subprocess.run kills the
+  child it waits for.
+  """
+
+  def __init__(self, signum):
+    super(Stopped, self).__init__(signum)
+    self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_on_signals(prog, signals=(signal.SIGTERM, signal.SIGHUP)):
+  """Within it, `signals` end the run cleanly, in one line on stderr.
+
+  Their default action ends the process at once: the trainer or Keras child
+  it waits for trained on for up to half an hour, and the temporary
+  directories (the synthetic set, the children's --train_dir) stayed. Here
+  they unwind the run instead (a second one is ignored, so that the cleanup
+  finishes), and the process exits with status 128 + the signal's number.
+
+  Args:
+    prog: the script's name, for the line.
+    signals: the signals to handle.
+
+  Yields:
+    None.
+  """
+  def stop(signum, frame):  # pylint: disable=unused-argument
+    for s in signals:
+      signal.signal(s, signal.SIG_IGN)
+    raise Stopped(signum)
+
+  previous = {s: signal.signal(s, stop) for s in signals}
+  try:
+    yield
+  except Stopped as e:
+    name = signal.Signals(e.signum).name
+    sys.stderr.write('%s: stopped by %s; its child processes and temporary '
+                     'files are gone, nothing was written.\n' % (prog, name))
+    sys.exit(128 + e.signum)
+  finally:
+    for s, handler in previous.items():
+      signal.signal(s, handler)
 
 
 class Sessions(object):

@@ -21,6 +21,8 @@ import json
 import os
 import re
 import shutil
+import signal
+import time
 
 import numpy as np
 import pytest
@@ -29,8 +31,10 @@ import tensorflow.compat.v1 as tf
 from cifar10 import cifar10
 from cifar10 import cifar10_benchmark
 from cifar10 import cifar10_benchmark_report
+from cifar10 import cifar10_dirs
 from cifar10 import cifar10_input
 from cifar10 import cifar10_precision
+import conftest
 from conftest import run_module
 
 # Forward multiply-adds of one 24x24 image, layer by layer, from the shapes:
@@ -229,21 +233,174 @@ def test_benchmark_prints_the_table_and_says_synthetic(report):
   assert "not the tutorial's 0.4" in out  # --min_fraction_in_queue is noted.
 
 
-def test_unknown_phase_is_rejected(tmp_path):
-  proc = run_module('cifar10_benchmark', '--phases=matmul,bogus',
-                    '--data_dir=' + str(tmp_path), check=False, timeout=120)
-  assert proc.returncode != 0
-  assert 'unknown phase bogus' in proc.stderr
-
-
-def test_unwritable_output_json_is_one_line_before_measuring(tmp_path):
-  target = str(tmp_path / 'missing' / 'bench.json')
+def _refused(*args, data_dir=None):
+  """Runs the benchmark with args; its one error line (nothing measured)."""
   proc = run_module('cifar10_benchmark', '--phases=matmul',
-                    '--output_json=' + target, '--data_dir=' + str(tmp_path),
+                    '--data_dir=%s' % (data_dir or '/nonexistent'), *args,
                     check=False, timeout=120)
-  assert proc.returncode == 1
+  assert proc.returncode == 1, proc.stderr[-2000:]
   assert 'Traceback' not in proc.stderr
-  assert proc.stderr.strip().splitlines()[-1] == (
-      'cifar10_benchmark: error: cannot write --output_json=%s: choose a '
-      'file in a writable directory' % target)
-  assert '[benchmark] matmul rate' not in proc.stdout  # Nothing measured.
+  assert '[benchmark]' not in proc.stdout  # Nothing measured.
+  return proc.stderr.strip().splitlines()[-1]
+
+
+CHOOSE = 'choose from ' + ', '.join(cifar10_benchmark.PHASES)
+
+
+@pytest.mark.parametrize('phases, message', [
+    ('matmul,bogus', 'unknown phase bogus; ' + CHOOSE),
+    # An empty list ran nothing and exited 0 with a table of dashes.
+    ('', '--phases is empty; ' + CHOOSE),
+])
+def test_phases_are_checked(phases, message):
+  assert _refused('--phases=' + phases) == (
+      'cifar10_benchmark: error: ' + message)
+
+
+@pytest.mark.parametrize('flag', ['mixed_precision', 'use_fp16'])
+def test_precision_flags_are_refused(flag):
+  """The package's precision flags changed the eval and towers phases only,
+  under their float32 labels: refused, the benchmark times both itself."""
+  assert _refused('--' + flag) == (
+      'cifar10_benchmark: error: --%s is not a benchmark flag: the benchmark '
+      'times float32 and --mixed_precision side by side; drop --%s.'
+      % (flag, flag))
+
+
+def _copy_set(synthetic_data_dir, tmp_path):
+  data_dir = str(tmp_path / 'data')
+  shutil.copytree(synthetic_data_dir, data_dir)
+  return data_dir, os.path.join(data_dir, 'cifar-10-batches-bin')
+
+
+@pytest.mark.parametrize('damage', ['truncated', 'missing', 'is a file'])
+def test_a_damaged_data_dir_is_refused_not_replaced(synthetic_data_dir,
+                                                    tmp_path, damage):
+  """A set with a file missing or truncated, or a --data_dir that is a file,
+  was benchmarked on a generated set instead, under a banner saying there
+  were no files: now one line names the file."""
+  data_dir, batches = _copy_set(synthetic_data_dir, tmp_path)
+  path = os.path.join(batches, 'data_batch_3.bin')
+  if damage == 'truncated':
+    with open(path, 'r+b') as f:
+      f.truncate(1000)
+    expected = ('Data file %s has 1000 bytes, not a whole number of 3073-byte '
+                'CIFAR-10 records' % path)
+  elif damage == 'missing':
+    os.remove(path)
+    expected = 'Failed to find file: %s.' % path
+  else:
+    data_dir = path
+    expected = ('--data_dir=%s is a file, not a directory; pass the '
+                'directory that holds cifar-10-batches-bin/, or one without '
+                'it for a synthetic set.' % path)
+  assert _refused(data_dir=data_dir).startswith(
+      'cifar10_benchmark: error: ' + expected)
+
+
+def test_output_json_is_checked_before_measuring(synthetic_data_dir,
+                                                 tmp_path):
+  """Where the report cannot or must not go, one line before any measuring:
+  a data file or a file that is not JSON was overwritten at the end, and a
+  place os.access calls writable for root (/proc) failed only then."""
+  data_dir, batches = _copy_set(synthetic_data_dir, tmp_path)
+  error = 'cifar10_benchmark: error: --output_json=%s '
+  data_file = os.path.join(batches, 'test_batch.bin')
+  with open(data_file, 'rb') as f:
+    data = f.read()
+  assert _refused('--output_json=' + data_file, data_dir=data_dir) == (
+      error % data_file + 'is a file of the data set in --data_dir=%s and '
+      'would be overwritten; pass a file name outside it.' % data_dir)
+  notes = tmp_path / 'notes.txt'
+  notes.write_text('my notes\n')
+  assert _refused('--output_json=%s' % notes, data_dir=data_dir) == (
+      error % notes + 'is a file that is not JSON, not an earlier report: it '
+      'is kept; pass a new file name (with a space instead of "=", the next '
+      'argument is taken as the file).')
+  assert _refused('--output_json=%s' % tmp_path) == (
+      error % tmp_path + 'is a directory; pass a file name.')
+  for path, why in ((tmp_path / 'missing' / 'bench.json',
+                     'No such file or directory'),
+                    ('/proc/bench.json', 'No such file or directory')):
+    assert _refused('--output_json=%s' % path) == (
+        'cifar10_benchmark: error: cannot write --output_json=%s (%s): '
+        'choose a file in a writable directory' % (path, why))
+  with open(data_file, 'rb') as f:
+    assert f.read() == data
+  assert notes.read_text() == 'my notes\n'
+  assert sorted(os.listdir(tmp_path)) == ['data', 'notes.txt']  # No trials.
+
+
+def test_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+  """An earlier report is replaced only by a whole new one: a failed write
+  (a full disk) leaves it, and no partial file."""
+  out = tmp_path / 'bench.json'
+  out.write_text('{"earlier": 1}')
+  out.chmod(0o640)
+  cifar10_benchmark_report.write_json(str(out), {'new': 2})
+  assert json.loads(out.read_text()) == {'new': 2}
+  assert (out.stat().st_mode & 0o777) == 0o640
+  def full_disk(*unused_args, **unused_kwargs):
+    raise OSError(28, 'No space left on device')
+  monkeypatch.setattr(cifar10_benchmark_report.os, 'replace', full_disk)
+  with pytest.raises(cifar10_dirs.UserError, match=re.escape(
+      'cannot write --output_json=%s: No space left on device (the table '
+      'above has the figures)' % out)):
+    cifar10_benchmark_report.write_json(str(out), {'newer': 3})
+  assert json.loads(out.read_text()) == {'new': 2}
+  assert os.listdir(tmp_path) == ['bench.json']
+
+
+def _children(pid):
+  try:
+    with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+      return [int(c) for c in f.read().split()]
+  except OSError:
+    return []
+
+
+def _trainer_child(pid, deadline):
+  """The pid of the benchmark's cifar10_train child, once it runs."""
+  while time.time() < deadline:
+    for child in _children(pid):
+      try:
+        with open('/proc/%d/cmdline' % child, 'rb') as f:
+          if b'cifar10.cifar10_train' in f.read():
+            return child
+      except OSError:
+        pass
+    time.sleep(0.2)
+  raise AssertionError('no cifar10_train child started')
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_stops_the_children_and_removes_temporary_files(tmp_path,
+                                                                signum):
+  """SIGTERM (or the terminal closing) ended the benchmark at once: its
+  cifar10_train child trained on alone, and the temporary directories (the
+  synthetic set, the child's --train_dir) stayed. Now the run unwinds."""
+  env = conftest.script_env()
+  env['TMPDIR'] = str(tmp_path / 'tmp')
+  os.mkdir(env['TMPDIR'])
+  with open(tmp_path / 'out', 'w+b') as out, open(tmp_path / 'err',
+                                                  'w+b') as err:
+    proc = conftest.start_script(
+        ['-m', 'cifar10.cifar10_benchmark', '--phases=trainer',
+         '--steps=5000', '--warmup_steps=1', '--batch_size=16',
+         '--records_per_file=100', '--min_fraction_in_queue=0.01',
+         '--data_dir=%s' % (tmp_path / 'none')], out, err, env=env)
+    try:
+      child = _trainer_child(proc.pid, time.time() + 120)
+      time.sleep(1.0)
+      os.kill(proc.pid, signum)
+      assert proc.wait(60) == 128 + signum
+    finally:
+      if proc.poll() is None:
+        proc.kill()
+    stderr = conftest.read_output(err)
+  assert 'Traceback' not in stderr
+  assert stderr.strip().splitlines()[-1] == (
+      'cifar10_benchmark: stopped by %s; its child processes and temporary '
+      'files are gone, nothing was written.' % signal.Signals(signum).name)
+  assert not os.path.exists('/proc/%d' % child)
+  assert os.listdir(env['TMPDIR']) == []
