@@ -140,12 +140,10 @@ _HISTOGRAM_ZERO_BIN = _HISTOGRAM_BINS // 2 - 1
 
 
 def _histogram_tables():
-  """The bucket limits, the lookup table of bins and the bins of each
-  bucket.
+  """The lookup table of bins and the bins of each of the L = 1551 buckets
+  (_histogram_bucket_limits(); L is below _HISTOGRAM_BINS / 2).
 
   Returns:
-    limits: float64 [L] constant, the bucket limits (L = 1551, fewer than
-      _HISTOGRAM_BINS / 2).
     table: uint32 [8192] constant, per cell of float32 bit patterns (a
       value's top 13 bits), such that (table[cell] + bits) >> 20, in uint32
       arithmetic, is the value's bin: its bucket (how many limits are <= it)
@@ -200,8 +198,7 @@ def _histogram_tables():
   zeros = np.where(buckets == limits.shape[0] // 2 + 1, _HISTOGRAM_ZERO_BIN,
                    _HISTOGRAM_BINS // 2)
   bucket_bins = np.stack([buckets, _HISTOGRAM_BINS - 1 - buckets, zeros], 1)
-  return (tf.constant(limits, name='limits'),
-          tf.constant((table % 2 ** 32).astype(np.uint32),
+  return (tf.constant((table % 2 ** 32).astype(np.uint32),
                       name='bucket_table'),
           tf.constant(bucket_bins.astype(np.int32), name='bucket_bins'))
 
@@ -215,75 +212,146 @@ def histogram_summary(tag, values):
   same buckets are found by table lookup, as whole-tensor ops that use every
   core, and the counts are written into the same Summary protocol buffer:
   the same tag, min, max, num and bucket counts (sum and sum_squares are
-  float64 sums in another order, equal to about 1e-15).
+  float64 sums in another order, equal to about 1e-15). Values that float32
+  does not hold exactly (float64, and 32- and 64-bit integers, which the
+  kernel reads as float64) are bucketed by binary search on all cores.
 
   Args:
     tag: str, the summary's tag.
-    values: float Tensor of any shape, with no NaN or infinity (the step
-      then fails with 'Nan in summary histogram for: <tag>', as with
-      tf.summary.histogram).
+    values: Tensor of any shape, of a real dtype (as the kernel's), with no
+      NaN or infinity: the step then fails with 'Nan in summary histogram
+      for: <tag>' or 'Infinity in summary histogram for: <tag>', as
+      tf.summary.histogram fails with the op's name.
 
   Returns:
     scalar string Tensor, a serialized Summary with one histogram value.
+
+  Raises:
+    TypeError: if the values are not real numbers (bool, complex, string),
+      which TensorFlow's kernel does not take either.
   """
   return _histogram(tag, values)[0]
+
+
+# Exact in float32, as the table lookup needs: TensorFlow's kernel reads
+# every value as a float64, which holds these unchanged after a float32 too.
+_FLOAT32_EXACT = (tf.float32, tf.float16, tf.bfloat16, tf.int8, tf.uint8,
+                  tf.int16, tf.uint16)
 
 
 def _histogram(tag, values):
   """histogram_summary(tag, values), and how many of the values are zero.
 
-  The values' sum is checked here, so that the NaN check's message names
-  the tag; the histogram itself is one call of _histogram_value, a graph
-  function every histogram of every graph shares. As ops of their own, a
-  trainer's 25 histograms were two thirds of its graph, took it seconds to
-  build, and as much again to optimize at its first summary step.
+  The histogram itself is one call of _histogram_value (or, for values
+  float32 does not hold, _histogram_value64), a graph function every
+  histogram of every graph shares. As ops of their own, a trainer's 25
+  histograms were two thirds of its graph, took it seconds to build, and as
+  much again to optimize at its first summary step. The function also says
+  whether a value is NaN or infinite, checked here so that the message
+  names the tag.
 
   Returns:
     summary: scalar string Tensor, as histogram_summary.
     zeros: int32 scalar Tensor, the number of values that are zero or
       subnormal.
   """
+  values = tf.convert_to_tensor(values)
+  dtype = values.dtype.base_dtype
+  if dtype.is_quantized or not (dtype.is_floating or dtype.is_integer):
+    raise TypeError('histogram_summary(%r): %s values; a histogram takes '
+                    'real numbers.' % (tag, dtype.name))
   with tf.name_scope('histogram_summary'):
-    v = tf.reshape(tf.cast(values, tf.float32), [-1])
-    v64 = tf.cast(v, tf.float64)
-    # The float64 sum of float32 values cannot overflow: it is finite if and
-    # only if every value is, and checking it spares a pass over the values.
-    total = tf.debugging.check_numerics(
-        tf.reduce_sum(v64), 'Nan in summary histogram for: %s' % tag)
     # On the CPU, as TensorFlow's histogram kernel: EncodeProto has no GPU
     # kernel, and the call runs as one function on one device.
     with tf.device('/cpu:0'):
-      value, zeros = _histogram_value(v, v64, total)
+      if dtype in _FLOAT32_EXACT:
+        value, zeros, nan, inf = _histogram_value(
+            tf.reshape(tf.cast(values, tf.float32), [-1]))
+      else:
+        value, zeros, nan, inf = _histogram_value64(
+            tf.reshape(tf.cast(values, tf.float64), [-1]))
+    # nan is NaN if a value is, inf infinite if one is and none is NaN; both
+    # are 0 otherwise. The step fails on either, naming the tag.
+    checks = [
+        tf.debugging.check_numerics(nan, 'Nan in summary histogram for: %s'
+                                    % tag),
+        tf.debugging.check_numerics(
+            inf, 'Infinity in summary histogram for: %s' % tag)]
     # A serialized message followed by another is the two merged: the tag's
     # field (encoded here, once) and the function's histo field make the
     # Summary.Value that encode_proto would write with both.
     tag_field = summary_pb2.Summary.Value(tag=tag).SerializeToString()
-    summary = tf.reshape(tf.io.encode_proto(
-        sizes=[[1]], values=[tf.strings.join([tag_field, value])],
-        field_names=['value'], message_type='tensorflow.Summary'), [])
+    with tf.control_dependencies(checks):
+      summary = tf.reshape(tf.io.encode_proto(
+          sizes=[[1]], values=[tf.strings.join([tag_field, value])],
+          field_names=['value'], message_type='tensorflow.Summary'), [])
   return summary, zeros
+
+
+def _encode_histogram(counts, minimum, maximum, v64, sum_squares):
+  """The serialized Summary.Value (no tag) of a histogram, as TensorFlow's
+  kernel writes it.
+
+  Args:
+    counts: float64 [L], the count of each bucket.
+    minimum, maximum: float64 scalars, those of the values.
+    v64: float64 [N], the values.
+    sum_squares: float64 scalar, the sum of their squares.
+
+  Returns:
+    string [1, 1].
+  """
+  limits = tf.constant(_histogram_bucket_limits(), name='limits')
+  # TensorFlow's kernel starts from min DBL_MAX and max -DBL_MAX, and that
+  # is what it writes for no values (reduce_min and reduce_max give +-inf).
+  largest = np.finfo(np.float64).max
+  # As TensorFlow writes them: each non-empty bucket, and each run of empty
+  # ones as its last bucket (the last bucket is always written).
+  keep = tf.where(tf.concat([counts[:-1] + counts[1:], [1.0]], 0) > 0)
+  kept_limits = tf.gather_nd(limits, keep)
+  fields = [('min', tf.minimum(minimum, largest)),
+            ('max', tf.maximum(maximum, -largest)),
+            ('num', tf.cast(tf.size(v64), tf.float64)),
+            ('sum', tf.reduce_sum(v64)),
+            ('sum_squares', sum_squares),
+            ('bucket_limit', kept_limits),
+            ('bucket', tf.gather_nd(counts, keep))]
+  histo = tf.io.encode_proto(
+      sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
+      values=[tf.reshape(value, [1, -1]) for _, value in fields],
+      field_names=[name for name, _ in fields],
+      message_type='tensorflow.HistogramProto')
+  value = tf.io.encode_proto(sizes=[[1]], values=[[histo]],
+                             field_names=['histo'],
+                             message_type='tensorflow.Summary.Value')
+  return tf.reshape(value, [1, 1])
+
+
+def _nonfinite(has_nan, has_inf):
+  """(nan, inf): float64 scalars, NaN if has_nan, infinite if has_inf and
+  not has_nan; 0 otherwise."""
+  zero = tf.constant(0.0, tf.float64)
+  return (tf.where(has_nan, tf.constant(np.nan, tf.float64), zero),
+          tf.where(has_inf & ~has_nan, tf.constant(np.inf, tf.float64), zero))
 
 
 # Not inlined: the function is optimized once per process at its first call
 # rather than 25 times over, as part of the graph, at every start.
-@tf.function(input_signature=[tf.TensorSpec([None], tf.float32),
-                              tf.TensorSpec([None], tf.float64),
-                              tf.TensorSpec([], tf.float64)],
+@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)],
              autograph=False, experimental_attributes={'_noinline': True})
-def _histogram_value(v, v64, total):
-  """A serialized Summary.Value with the histogram of `v` (and no tag), and
-  the count of zeros among the values.
+def _histogram_value(v):
+  """A serialized Summary.Value with the histogram of `v` (and no tag), the
+  count of zeros among the values, and whether one is NaN or infinite.
 
   Args:
-    v: float32 [N], the values, all finite.
-    v64: float64 [N], the same values.
-    total: float64 scalar, their sum.
+    v: float32 [N], the values.
 
   Returns:
     value: string [1, 1], the serialized Summary.Value.
     zeros: int32 scalar, how many of the values are zero or subnormal.
+    nan, inf: float64 scalars, as _nonfinite's.
   """
-  limits, table, bucket_bins = _histogram_tables()
+  table, bucket_bins = _histogram_tables()
   bits = tf.bitcast(v, tf.uint32)
   # The cell is < 2**13: the same bits as an int32.
   cell = tf.bitcast(tf.bitwise.right_shift(bits, _HISTOGRAM_CELL_SHIFT),
@@ -298,24 +366,46 @@ def _histogram_value(v, v64, total):
       weights=np.zeros([0], np.int32))
   counts = tf.cast(tf.reduce_sum(tf.gather(both, bucket_bins), axis=1),
                    tf.float64)
-  # As TensorFlow writes them: each non-empty bucket, and each run of empty
-  # ones as its last bucket (the last bucket is always written).
-  keep = tf.where(tf.concat([counts[:-1] + counts[1:], [1.0]], 0) > 0)
-  kept_limits = tf.gather_nd(limits, keep)
-  fields = [('min', tf.cast(tf.reduce_min(v), tf.float64)),
-            ('max', tf.cast(tf.reduce_max(v), tf.float64)),
-            ('num', tf.cast(tf.size(v), tf.float64)),
-            ('sum', total),
-            # One pass, with no tensor of squares: exactly twice l2_loss.
-            ('sum_squares', 2.0 * tf.nn.l2_loss(v64)),
-            ('bucket_limit', kept_limits),
-            ('bucket', tf.gather_nd(counts, keep))]
-  histo = tf.io.encode_proto(
-      sizes=[[1] * 5 + [tf.size(kept_limits)] * 2],
-      values=[tf.reshape(value, [1, -1]) for _, value in fields],
-      field_names=[name for name, _ in fields],
-      message_type='tensorflow.HistogramProto')
-  value = tf.io.encode_proto(sizes=[[1]], values=[[histo]],
-                             field_names=['histo'],
-                             message_type='tensorflow.Summary.Value')
-  return tf.reshape(value, [1, 1]), both[_HISTOGRAM_ZERO_BIN]
+  v64 = tf.cast(v, tf.float64)
+  # One pass, with no tensor of squares: exactly twice l2_loss. The squares
+  # of float32 values cannot overflow a float64 sum: it is NaN if and only
+  # if a value is NaN, else infinite if and only if a value is. That spares
+  # two passes over the values.
+  sum_squares = 2.0 * tf.nn.l2_loss(v64)
+  nan, inf = _nonfinite(tf.math.is_nan(sum_squares),
+                        tf.math.is_inf(sum_squares))
+  value = _encode_histogram(counts, tf.cast(tf.reduce_min(v), tf.float64),
+                            tf.cast(tf.reduce_max(v), tf.float64), v64,
+                            sum_squares)
+  return value, both[_HISTOGRAM_ZERO_BIN], nan, inf
+
+
+@tf.function(input_signature=[tf.TensorSpec([None], tf.float64)],
+             autograph=False, experimental_attributes={'_noinline': True})
+def _histogram_value64(v64):
+  """_histogram_value for values float32 does not hold: float64, and 32-
+  and 64-bit integers (a float32 cast moved them across bucket limits,
+  changed their min, max and sums, and made those above float32's range
+  infinite). Each value's bucket is the number of limits at or below it, by
+  binary search, as in TensorFlow's kernel.
+
+  Args:
+    v64: float64 [N], the values.
+
+  Returns:
+    As _histogram_value's.
+  """
+  limits = _histogram_bucket_limits()
+  bucket = tf.searchsorted(tf.constant(limits[None, :]), v64[None, :],
+                           side='right', out_type=tf.int32)[0]
+  # DBL_MAX itself is past the last limit's bucket: counted in it.
+  bucket = tf.minimum(bucket, len(limits) - 1)
+  counts = tf.cast(tf.raw_ops.DenseBincount(
+      input=bucket, size=len(limits), weights=np.zeros([0], np.int32)),
+                   tf.float64)
+  nan, inf = _nonfinite(tf.reduce_any(tf.math.is_nan(v64)),
+                        tf.reduce_any(tf.math.is_inf(v64)))
+  value = _encode_histogram(counts, tf.reduce_min(v64), tf.reduce_max(v64),
+                            v64, tf.reduce_sum(tf.square(v64)))
+  zeros = tf.reduce_sum(tf.cast(tf.equal(v64, 0.0), tf.int32))
+  return value, zeros, nan, inf

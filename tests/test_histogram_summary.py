@@ -20,11 +20,14 @@ protocol buffer: tag, min, max, num, bucket limits and counts exactly, the
 float64 sums to rounding.
 """
 
+import re
+
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
 from tensorflow.core.framework import summary_pb2
 
+from cifar10 import cifar10_app
 from cifar10 import cifar10_summary
 
 
@@ -64,7 +67,9 @@ def _bit_patterns():
 
 
 @pytest.mark.parametrize('name', ['relu_activations', 'weights', 'edges',
-                                  'bit_patterns', 'constant', 'one_value'])
+                                  'bit_patterns', 'constant', 'one_value',
+                                  'empty', 'empty_2d', 'scalar',
+                                  'constant_negative'])
 def test_same_summary_as_tensorflow(name):
   rng = np.random.RandomState(0)
   values = {
@@ -74,8 +79,52 @@ def test_same_summary_as_tensorflow(name):
       'bit_patterns': _bit_patterns(),
       'constant': np.full([100], 0.1),
       'one_value': np.array([-7.5]),
+      # No values: min DBL_MAX and max -DBL_MAX, as the kernel writes them
+      # (they were +inf and -inf).
+      'empty': np.zeros([0]),
+      'empty_2d': np.zeros([3, 0]),
+      'scalar': np.array(2.5),
+      'constant_negative': np.full([1000], -1e-12),
   }[name].astype(np.float32)
-  ours, theirs = _both(values)
+  _assert_same(values, tf.float32, exact_sums=name not in ('edges',
+                                                           'bit_patterns'))
+
+
+def _float64_edges():
+  """The limits within +-1e20 and the float64 values next to them."""
+  limits = cifar10_summary._histogram_bucket_limits()[1:-1]  # pylint: disable=protected-access
+  return np.concatenate([limits, np.nextafter(limits, np.inf),
+                         np.nextafter(limits, -np.inf)])
+
+
+@pytest.mark.parametrize('name, dtype', [
+    ('randn', tf.float64), ('edges', tf.float64),
+    ('beyond_float32', tf.float64), ('extremes', tf.int32),
+    ('extremes', tf.int64), ('extremes', tf.uint8), ('small', tf.int16),
+    ('float16', tf.float16)])
+def test_values_float32_does_not_hold(name, dtype):
+  """The kernel reads every value as a float64: cast to float32 first,
+  float64 values crossed bucket limits (1e-12 and its neighbour 1 ulp
+  below were counted together), changed min and max (2**31 - 1 became
+  2**31), lost sums, and those beyond float32's range failed as infinite."""
+  rng = np.random.RandomState(0)
+  info = np.iinfo(dtype.as_numpy_dtype) if dtype.is_integer else None
+  values = {
+      'randn': lambda: rng.randn(1000) * 1e3,
+      'edges': _float64_edges,
+      'beyond_float32': lambda: np.array([1e39, -3e300, 1.7e308, 5e-13]),
+      'extremes': lambda: np.array([info.min, info.max, 0, 1, info.max - 1,
+                                    2 ** 24 + 1 if info.bits > 24 else 7]),
+      'small': lambda: np.arange(-300, 300),
+      'float16': lambda: np.array([65504, -65504, 6e-8, -0.0, 1e-4, 3.14]),
+  }[name]().astype(dtype.as_numpy_dtype)
+  _assert_same(values, dtype, exact_sums=name != 'edges')
+
+
+def _assert_same(values, dtype, exact_sums):
+  """The package's summary is TensorFlow's: the sums to ~1e-12 if
+  exact_sums (else they may cancel to a difference of roundings)."""
+  ours, theirs = _both(values, dtype)
   assert len(ours.value) == len(theirs.value) == 1
   a, b = ours.value[0], theirs.value[0]
   assert a.tag == b.tag == 'layer/activations'
@@ -85,7 +134,7 @@ def test_same_summary_as_tensorflow(name):
   assert list(a.histo.bucket_limit) == list(b.histo.bucket_limit)
   assert list(a.histo.bucket) == list(b.histo.bucket)
   # +-3.4e38 make any float64 sum order-dependent.
-  if name not in ('edges', 'bit_patterns'):
+  if exact_sums:
     assert a.histo.sum == pytest.approx(b.histo.sum, rel=1e-12, abs=1e-30)
     assert a.histo.sum_squares == pytest.approx(b.histo.sum_squares,
                                                 rel=1e-12)
@@ -104,14 +153,45 @@ def test_bfloat16_values():
   assert ours == theirs
 
 
-@pytest.mark.parametrize('bad', [np.nan, np.inf, -np.inf])
-def test_nan_or_infinity_fails_the_step_naming_the_tag(bad):
+@pytest.mark.parametrize('bad, dtype, message', [
+    ([np.nan], tf.float32, 'Nan'), ([np.inf], tf.float32, 'Infinity'),
+    ([-np.inf], tf.float32, 'Infinity'),
+    # Their float64 sum is NaN: the message said Nan.
+    ([np.inf, -np.inf], tf.float32, 'Infinity'),
+    ([np.inf, np.nan], tf.float32, 'Nan'), ([np.inf], tf.float16, 'Infinity'),
+    ([np.nan], tf.bfloat16, 'Nan'), ([np.inf], tf.float64, 'Infinity'),
+    ([np.nan], tf.float64, 'Nan')])
+def test_nan_or_infinity_fails_the_step_naming_the_tag(bad, dtype, message):
+  """As TensorFlow's kernel fails, which names the op where this names the
+  tag. An infinity said 'Nan in summary histogram' with 'Tensor had Inf
+  values' after it."""
   with tf.Graph().as_default():
-    x = tf.constant([1.0, bad, 2.0])
+    x = tf.constant([1.0] + bad + [2.0], dtype)
     summary = cifar10_summary.histogram_summary('conv1/weights', x)
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match='Nan in summary histogram for: conv1/weights'):
+    with pytest.raises(tf.errors.InvalidArgumentError) as error:
       tf.Session().run(summary)
+  assert cifar10_app.error_gist(error.value).startswith(
+      '%s in summary histogram for: conv1/weights : Tensor had ' % message)
+
+
+def test_finite_float64_beyond_float32_is_no_error():
+  """1e308 twice: its sum and sum of squares are infinite, as the kernel's
+  are; the values are not (the NaN check took the float64 sum)."""
+  ours, theirs = _both(np.array([1e308, 1e308, 1e200]), tf.float64)
+  assert ours.value[0].histo.sum == theirs.value[0].histo.sum == np.inf
+  assert ours == theirs
+
+
+@pytest.mark.parametrize('dtype', [tf.bool, tf.complex64, tf.string])
+def test_values_that_are_not_real_numbers_are_refused(dtype):
+  """As TensorFlow's kernel refuses them (a bool was counted as 0 and 1,
+  a complex number as its real part)."""
+  with tf.Graph().as_default():
+    with pytest.raises(TypeError, match=re.escape(
+        "histogram_summary('conv1/weights'): %s values; a histogram takes "
+        "real numbers." % dtype.name)):
+      cifar10_summary.histogram_summary('conv1/weights',
+                                        tf.zeros([3], dtype))
 
 
 def test_one_histogram_function_per_graph_and_tower_tags():
@@ -124,7 +204,7 @@ def test_one_histogram_function_per_graph_and_tower_tags():
           tf.zeros([4, 3]))
     ops_before = len(g.get_operations())
     cifar10_summary.tower_histogram_summary('conv1/weights', tf.ones([5]))
-    assert len(g.get_operations()) - ops_before <= 15
+    assert len(g.get_operations()) - ops_before <= 13
     library = g.as_graph_def().library.function
     assert len(library) == 1
     assert '_histogram_value' in library[0].signature.name
