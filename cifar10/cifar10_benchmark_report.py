@@ -37,7 +37,9 @@ import tempfile
 from cifar10 import cifar10_dirs
 from cifar10 import cifar10_download
 from cifar10 import cifar10_input
+from cifar10 import cifar10_multi_gpu_train
 from cifar10 import cifar10_timing
+from cifar10 import cifar10_train
 
 # The targets: name -> (summary key, target, what it compares).
 TARGETS = collections.OrderedDict([
@@ -61,12 +63,24 @@ SYNTHETIC_BANNER = (
     '!!! measured on it means anything.\n' + '!' * 78)
 
 
-def positive_ints(values, name):
-  """The values of list flag --name as positive ints, or a UserError."""
-  if values and all(v.strip().isdigit() and int(v) > 0 for v in values):
+def positive_ints(values, name, maximum=None):
+  """The values of list flag --name as positive ints (at most `maximum`),
+  or a UserError."""
+  if values and all(v.strip().isdigit() and 0 < int(v) <= (maximum or int(v))
+                    for v in values):
     return [int(v) for v in values]
-  raise cifar10_dirs.UserError('--%s takes positive integers, got %s'
-                               % (name, ','.join(values)))
+  raise cifar10_dirs.UserError('--%s takes positive integers%s, got %s' % (
+      name, ' up to %d' % maximum if maximum else '', ','.join(values)))
+
+
+def _check_memory(flag, batch_size, num_towers=1):
+  """cifar10_train.check_memory, naming --flag: a batch that does not fit
+  ended in a numpy MemoryError, or a queue capacity beyond int32, with a
+  traceback."""
+  try:
+    cifar10_train.check_memory(batch_size, num_towers)
+  except cifar10_dirs.UserError as e:
+    raise cifar10_dirs.UserError(str(e).replace('--batch_size', '--' + flag))
 
 
 def _same_file(a, b):
@@ -159,8 +173,15 @@ def check_flags(flags, phases):
       raise cifar10_dirs.UserError(
           '--%s is not a benchmark flag: the benchmark times float32 and '
           '--mixed_precision side by side; drop --%s.' % (name, name))
-  positive_ints(flags.batch_sizes, 'batch_sizes')
-  positive_ints(flags.tower_counts, 'tower_counts')
+  sizes = positive_ints(flags.batch_sizes, 'batch_sizes')
+  towers = positive_ints(flags.tower_counts, 'tower_counts',
+                         cifar10_multi_gpu_train.MAX_GPUS)
+  if 'batch_sizes' in flags.phases:
+    _check_memory('batch_sizes', max(sizes))
+  _check_memory('batch_size', flags.batch_size,
+                max(towers) if 'towers' in flags.phases else 1)
+  if not flags.data_dir:
+    raise cifar10_dirs.UserError('--data_dir is empty; pass a directory.')
   if os.path.exists(flags.data_dir) and not os.path.isdir(flags.data_dir):
     raise cifar10_dirs.UserError(
         '--data_dir=%s is a file, not a directory; pass the directory that '

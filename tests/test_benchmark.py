@@ -267,6 +267,22 @@ def test_precision_flags_are_refused(flag):
       % (flag, flag))
 
 
+@pytest.mark.parametrize('args, message', [
+    (['--phases=batch_sizes', '--batch_sizes=64,100000000000'],
+     'Out of memory: --batch_sizes=100000000000 needs about 83968000.9 GB'),
+    (['--phases=compute', '--batch_size=1000000000'],
+     'Out of memory: --batch_size=1000000000 needs about 839680.9 GB'),
+    (['--phases=towers', '--batch_size=1000000', '--tower_counts=1,2'],
+     'Out of memory: --batch_size=1000000 with 2 towers needs about 1680.3 GB'),
+    (['--phases=towers', '--tower_counts=1,65'],
+     '--tower_counts takes positive integers up to 64, got 1,65'),
+    (['--data_dir='], '--data_dir is empty; pass a directory.')])
+def test_batches_that_cannot_fit_are_refused(args, message):
+  """A batch beyond memory ended in numpy's MemoryError or a queue capacity
+  beyond int32, with a traceback, once the phase began."""
+  assert _refused(*args).startswith('cifar10_benchmark: error: ' + message)
+
+
 def _copy_set(synthetic_data_dir, tmp_path):
   data_dir = str(tmp_path / 'data')
   shutil.copytree(synthetic_data_dir, data_dir)
