@@ -373,6 +373,9 @@ def _run_child(cmd, timeout):
   env = dict(os.environ)
   root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
   env['PYTHONPATH'] = root + os.pathsep + env.get('PYTHONPATH', '')
+  # Its own TMPDIR, removed here: a child killed (a timeout, SIGTERM) left
+  # the files TensorFlow's autograph writes there.
+  env['TMPDIR'] = tempfile.mkdtemp(prefix='cifar10_benchmark_child_')
   try:
     # A child ends with this process, even when it is killed (SIGKILL).
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
@@ -380,6 +383,8 @@ def _run_child(cmd, timeout):
                               cifar10_cluster._die_with_parent))  # pylint: disable=protected-access
   except subprocess.TimeoutExpired:
     return None, 'timed out after %d s' % timeout
+  finally:
+    shutil.rmtree(env['TMPDIR'], ignore_errors=True)
   if proc.returncode:
     return None, 'exited %d: %s' % (proc.returncode, proc.stderr[-1500:])
   return proc.stdout, None

@@ -225,7 +225,9 @@ class Sessions(object):
       sess.run([tf.global_variables_initializer(),
                 tf.local_variables_initializer()])
       coord = tf.train.Coordinator()
-      threads = tf.train.start_queue_runners(sess, coord=coord)
+      # A batch held in memory has none (TensorFlow warns of that).
+      threads = tf.train.start_queue_runners(sess, coord=coord) if (
+          tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)) else []
     self._open.append((sess, coord, threads))
     return sess
 
