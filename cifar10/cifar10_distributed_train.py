@@ -46,6 +46,12 @@ them; a global step is then one worker's batch, so the schedule counts
 batch_size images per step and an epoch takes as many global steps as with
 cifar10_train.py, shared among the workers.
 
+Tasks started with settings that must agree and do not are refused in one
+line before they touch the job (cifar10_job_settings): the cluster, in
+every task, and among the workers --batch_size, --dataset, --use_fp16,
+--mixed_precision, --top_layers, --sync_replicas, --replicas_to_aggregate
+and --max_steps, which the chief publishes once it has joined.
+
 Every task stops promptly: a ps task exits 0 once every worker has finished,
 and a task that stops (at --max_steps, on SIGINT/SIGTERM, or on an error)
 asks the whole job to stop after the current step, the chief saving a final
@@ -58,7 +64,6 @@ from __future__ import print_function
 import os
 import signal
 import sys
-import threading
 from datetime import datetime
 import time
 
@@ -76,6 +81,7 @@ if __package__:
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_hooks
   from cifar10 import cifar10_job_control as job_control
+  from cifar10 import cifar10_job_settings as job_settings
   from cifar10 import cifar10_top_layers
   from cifar10 import cifar10_train
 else:
@@ -85,6 +91,7 @@ else:
   import cifar10_dirs
   import cifar10_hooks
   import cifar10_job_control as job_control
+  import cifar10_job_settings as job_settings
   import cifar10_top_layers
   import cifar10_train
 import numpy as np
@@ -115,8 +122,8 @@ tf.app.flags.DEFINE_integer('operation_timeout_secs', 120,
 STOP_GRACE_PERIOD_SECS = 2
 
 
-class TaskLostError(cifar10_dirs.UserError, RuntimeError):
-  """Another task stopped answering."""
+# Another task stopped answering (raised here and by job_control).
+TaskLostError = job_control.TaskLostError
 
 
 def _say(task, message):
@@ -395,12 +402,18 @@ def run_ps(server, cluster, task_index):
     size = done.size()
     finished = done.dequeue_many(size)
     request_stop = control.stop_queue.enqueue(-1 - task_index)
+    # The workers compare their cluster with this one before they join (ps
+    # 0's count of chiefs first: it exists before any worker can join).
+    start = [control.ps_start_op(task_index),
+             job_settings.publish_cluster_op(cluster, task_index)]
     config = tf.ConfigProto(device_filters=[
         '/job:ps/task:%d' % task_index, '/job:ps/task:0'])
     _say(task, 'serving %s for %d worker%s' % (
         cluster['ps'][task_index], num_workers, '' if num_workers == 1
         else 's'))
     with tf.Session(server.target, config=config) as sess:
+      for op in start:
+        sess.run(op)
       seen = set()
       stop_at = None
       while len(seen) < num_workers:
@@ -429,8 +442,12 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
                batch_fn=None, data_dir=None, use_fp16=None,
                mixed_precision=None, save_checkpoint_steps=None,
                log_device_placement=False,
-               min_fraction_of_examples_in_queue=None):
+               min_fraction_of_examples_in_queue=None, prepare=None):
   """Trains as worker `task_index` until the job stops.
+
+  Before it touches the job, the worker checks that the ps tasks serve its
+  cluster and (but the chief) that its settings agree with the chief's
+  (cifar10_job_settings); the chief publishes its own once it has joined.
 
   Args:
     server: this task's started tf.train.Server.
@@ -454,9 +471,14 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     log_device_placement: log where each op runs.
     min_fraction_of_examples_in_queue: fraction of an epoch in each worker's
       shuffle queue; default --min_fraction_of_examples_in_queue.
+    prepare: function run once the worker's settings agree, before it builds
+      its graph (main: the data check of a worker but the chief); a
+      cifar10_dirs.UserError from it stops the job.
 
   Raises:
     TaskLostError: another task stopped answering.
+    cifar10_job_settings.SettingsError: the ps tasks serve another cluster,
+      or this worker's settings differ from the chief's.
     cifar10_input.DataError: if a data file is missing or malformed.
     cifar10_train.DivergedError, cifar10_hooks.TrainDirError: as the other
       trainers.
@@ -470,6 +492,35 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
                                    'min_fraction_of_examples_in_queue')
     batch_fn = lambda: cifar10.distorted_inputs(data_dir, batch_size,
                                                 use_fp16, min_fraction)
+
+  settings = job_settings.worker_settings(
+      batch_size, sync_replicas, replicas_to_aggregate, max_steps,
+      cifar10.flag_or(use_fp16, 'use_fp16'),
+      cifar10.flag_or(mixed_precision, 'mixed_precision'),
+      cifar10.flag_or(None, 'top_layers'), cifar10.flag_or(None, 'dataset'))
+
+  # Nothing of the job is touched before the settings agree: a worker
+  # refused leaves it as if it had not been started.
+  _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
+            lambda: not _lost_ps(cluster), task)
+  job_settings.check_cluster(server, cluster, task_index,
+                             operation_timeout_secs)
+  if not is_chief and job_settings.wait_for_the_chief(
+      server, cluster, task_index, settings, operation_timeout_secs,
+      lambda what, ready: _wait_for(what, ready, task)) == (
+          job_settings.STOPPED):
+    _stop_the_job(cluster, task_index, server)
+    _say(task, 'stopped before its first step: another task stopped the '
+         'job.')
+    return
+  if prepare is not None:
+    try:
+      prepare()
+    except cifar10_dirs.UserError:
+      # This worker's data is missing or damaged: it stops the job, rather
+      # than leave the others waiting for it until they time out.
+      _stop_the_job(cluster, task_index, server)
+      raise
 
   config = cifar10_train.session_config(log_device_placement)
   # Only the ps tasks and this worker: workers do not wait for each other.
@@ -492,11 +543,12 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     not_ready = None if is_chief else tf.report_uninitialized_variables(
         tf.global_variables())
 
-    _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
-              lambda: not _lost_ps(cluster),
-              task)
     _join(server, config, control.join_ops(task_index), task, cluster,
           operation_timeout_secs)
+    if is_chief:
+      # Joined: its stale stop requests are gone, and the workers waiting
+      # for its settings may join in turn.
+      job_settings.publish_settings(server, settings, operation_timeout_secs)
     if not is_chief and not _wait_for_the_chief(
         server, config, not_ready, control.stop_requested, task, cluster,
         operation_timeout_secs):
@@ -545,7 +597,7 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     except tf.errors.OpError as e:
       error = TaskLostError('%s: stopped %s: %s. %s' % (
           task, _when(logger), cifar10_app.error_gist(e).rstrip('.'),
-          _CLUSTER_FIX))
+          job_settings.CLUSTER_FIX))
     finally:
       stop_hook.close()
       _finish(server, config, finish, task, cluster)
@@ -561,49 +613,9 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
     _say(task, 'done at global step %d.' % (logger.step + 1))
 
 
-def _run_bounded(server, config, ops, wait_secs, op_timeout_secs):
-  """Runs ops, each bounded, in a session of their graph, for wait_secs.
-
-  Creating a session waits for every ps task without a bound, hence the
-  thread; the ops' graph is given explicitly, as another thread has its own
-  default graph.
-
-  Returns:
-    (errors, hung): a list of (op, or None for the session, the error's
-    gist) for the ops that failed, in order; and whether wait_secs passed
-    before the session and the ops were done.
-  """
-  errors = []
-
-  def run():
-    try:
-      with tf.Session(server.target, graph=ops[0].graph,
-                      config=config) as sess:
-        for op in ops:
-          try:
-            sess.run(op, options=tf.RunOptions(
-                timeout_in_ms=int(op_timeout_secs * 1000)))
-          except tf.errors.OpError as e:
-            errors.append((op, cifar10_app.error_gist(e)))
-    except tf.errors.OpError as e:
-      errors.append((None, cifar10_app.error_gist(e)))
-
-  thread = threading.Thread(target=run, daemon=True)
-  thread.start()
-  thread.join(wait_secs)
-  return errors, thread.is_alive()
-
-
 def _lost_ps(cluster):
   """The ps tasks that do not accept connections, named."""
   return cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
-
-
-# The fix for a cluster TensorFlow cannot run as given: e.g. one task's
-# address written two ways (localhost, 127.0.0.1), or another job's ps.
-_CLUSTER_FIX = ('Check that every task is given the same --ps_hosts and '
-                '--worker_hosts, each address once, and that no other job '
-                'uses these ps tasks.')
 
 
 def _join(server, config, join_ops, task, cluster, timeout_secs):
@@ -613,15 +625,15 @@ def _join(server, config, join_ops, task, cluster, timeout_secs):
     TaskLostError: if the ps tasks cannot be reached, do not answer, or
       refuse the job's operations.
   """
-  errors, hung = _run_bounded(server, config, join_ops, timeout_secs + 5,
-                              timeout_secs)
+  _, errors, hung = job_control.run_bounded(
+      server, config, join_ops, timeout_secs + 5, timeout_secs)
   if not (errors or hung):
     return
   lost = _lost_ps(cluster)
   if lost:
     why = 'not answering: %s.' % ', '.join(lost)
   elif errors:
-    why = '%s. %s' % (errors[0][1].rstrip('.'), _CLUSTER_FIX)
+    why = '%s. %s' % (errors[0][1].rstrip('.'), job_settings.CLUSTER_FIX)
   else:
     why = ('the ps tasks accept connections but do not answer within '
            '--operation_timeout_secs=%d (stopped, or another program on '
@@ -694,7 +706,8 @@ def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
   The token queue is closed once the chief has ended, so releasing tokens
   may fail; only the done tokens matter to the ps tasks.
   """
-  errors, hung = _run_bounded(server, config, finish_ops, timeout_secs, 5)
+  _, errors, hung = job_control.run_bounded(server, config, finish_ops,
+                                            timeout_secs, 5)
   failed = [why for op, why in errors
             if op is None or 'done_queue' in op.name]
   if hung:
@@ -721,25 +734,26 @@ def main(argv=None):  # pylint: disable=unused-argument
         % (FLAGS.replicas_to_aggregate, len(cluster['worker'])))
   is_chief = (job_name, task_index) == ('worker', 0)
   lock = None
-  if job_name == 'worker':
-    # Each worker reads its own copy of the data; only the chief writes
-    # --train_dir, and owns it (one process per training directory).
-    if is_chief:
-      cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
+  if is_chief:
+    # Each worker reads its own copy of the data (the others once their
+    # settings agree with the chief's: a --dataset of their own could not
+    # be fetched); only the chief writes --train_dir, and owns it (one
+    # process per training directory).
+    cifar10_train.check_dir_flags(FLAGS.train_dir, FLAGS.data_dir)
     try:
       cifar10.maybe_download_and_extract()
     except cifar10_dirs.UserError:
-      # This worker's data is missing or damaged: it stops the job, rather
+      # The chief's data is missing or damaged: it stops the job, rather
       # than leave the others waiting for it until they time out.
       _stop_the_job(cluster, task_index)
       raise
-    if is_chief:
-      lock = cifar10_train.own_train_dir(
-          FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps, FLAGS.fresh_start,
-          stop_if_finished=False)
-      # Every task builds the top of its own --top_layers, so the chief
-      # refuses checkpoints of the other top (as given, not as defaulted).
-      cifar10_top_layers.top_layers_to_use(FLAGS.train_dir, FLAGS.top_layers)
+    lock = cifar10_train.own_train_dir(
+        FLAGS.train_dir, FLAGS.data_dir, FLAGS.max_steps, FLAGS.fresh_start,
+        stop_if_finished=False)
+    # Every worker builds the top of the chief's --top_layers (the others
+    # are refused otherwise), so the chief refuses checkpoints of the other
+    # top (as given, not as defaulted).
+    cifar10_top_layers.top_layers_to_use(FLAGS.train_dir, FLAGS.top_layers)
   try:
     server = start_server(cluster, job_name, task_index)
   except (tf.errors.OpError, RuntimeError, ValueError) as e:
@@ -762,7 +776,8 @@ def main(argv=None):  # pylint: disable=unused-argument
                FLAGS.sync_replicas, FLAGS.replicas_to_aggregate or None,
                FLAGS.operation_timeout_secs,
                save_checkpoint_steps=FLAGS.save_checkpoint_steps or None,
-               log_device_placement=FLAGS.log_device_placement)
+               log_device_placement=FLAGS.log_device_placement,
+               prepare=None if is_chief else cifar10.maybe_download_and_extract)
   except cifar10_train.FinishedError as e:
     # The chief found --max_steps reached: it trained nothing, and the job
     # stops.

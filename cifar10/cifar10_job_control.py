@@ -18,9 +18,13 @@
 The tasks of a job tell each other only through small queues that live on
 the ps tasks, found by shared name: a worker that stops asks the others to
 stop (ps 0's stop queue) and tells each ps task it is done (its done queue),
-so that the ps tasks can exit. JobStopHook, in each worker's session, reads
-the stop request after every step, bounds how long a step may wait for
-another task, and keeps a synchronous worker to one gradient per step.
+so that the ps tasks can exit; ps 0 also counts the chiefs that joined (a
+worker waiting for the chief's settings, cifar10_job_settings, tells a
+stop request of this run from an earlier one by it). JobStopHook, in each
+worker's session, reads the stop request after every step, bounds how long
+a step may wait for another task, and keeps a synchronous worker to one
+gradient per step. run_bounded runs a few such operations with a bound on
+the session's creation too.
 """
 from __future__ import absolute_import
 from __future__ import division
@@ -33,18 +37,70 @@ import time
 
 # pylint: disable=g-import-not-at-top
 if __package__:
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_cluster_spec as cluster_spec
+  from cifar10 import cifar10_dirs
 else:
+  import cifar10_app
   import cifar10_cluster_spec as cluster_spec
+  import cifar10_dirs
 import tensorflow.compat.v1 as tf
 
 # How often a task polls for what it waits for (a ps task for the workers'
 # end, a worker for the ps tasks, the chief or a step's update).
 POLL_SECS = 0.2
 
-# Shared names of the job's control queues on the ps tasks.
+# Shared names of the job's control queues on the ps tasks, and of ps 0's
+# count of the chiefs that joined.
 STOP_QUEUE = 'cifar10_job_stop'
 DONE_QUEUE = 'cifar10_job_done'
+CHIEF_JOINS = 'cifar10_job_chief_joins'
+
+
+class TaskLostError(cifar10_dirs.UserError, RuntimeError):
+  """Another task stopped answering."""
+
+
+def run_bounded(server, config, ops, wait_secs, op_timeout_secs):
+  """Runs ops, each bounded, in a session of their graph, for wait_secs.
+
+  Creating a session waits for every task it sees without a bound, hence
+  the thread; the ops' graph is given explicitly, as another thread has its
+  own default graph.
+
+  Args:
+    server: this task's started tf.train.Server.
+    config: tf.ConfigProto of the session (its device filters).
+    ops: list of ops or Tensors of one graph, run in this order.
+    wait_secs: how long to wait for the session and all the ops.
+    op_timeout_secs: how long each op may take.
+
+  Returns:
+    (values, errors, hung): the ops' values (None for those that failed or
+    did not run); a list of (op, or None for the session, the error's gist)
+    for the ops that failed, in order; and whether wait_secs passed before
+    the session and the ops were done.
+  """
+  values = [None] * len(ops)
+  errors = []
+
+  def run():
+    try:
+      with tf.Session(server.target, graph=ops[0].graph,
+                      config=config) as sess:
+        for i, op in enumerate(ops):
+          try:
+            values[i] = sess.run(op, options=tf.RunOptions(
+                timeout_in_ms=int(op_timeout_secs * 1000)))
+          except tf.errors.OpError as e:
+            errors.append((op, cifar10_app.error_gist(e)))
+    except tf.errors.OpError as e:
+      errors.append((None, cifar10_app.error_gist(e)))
+
+  thread = threading.Thread(target=run, daemon=True)
+  thread.start()
+  thread.join(wait_secs)
+  return list(values), list(errors), thread.is_alive()
 
 
 
@@ -80,6 +136,24 @@ class JobControl(object):
           self.done_queues[i] = tf.FIFOQueue(
               -1, tf.int32, shapes=[[]], shared_name=DONE_QUEUE,
               name='done_queue_%d' % i)
+      # How many times a chief joined: a worker waiting for the chief tells
+      # the stop request of a chief that joined meanwhile from one that was
+      # there before (perhaps the last run's). ps 0 sets it to 0 as it
+      # starts; only the chief adds to it.
+      with tf.device('/job:ps/task:0/cpu:0'):
+        self._chief_joins = tf.raw_ops.VarHandleOp(
+            dtype=tf.int64, shape=[], shared_name=CHIEF_JOINS,
+            name='chief_joins')
+        self.chief_joins = tf.raw_ops.ReadVariableOp(
+            resource=self._chief_joins, dtype=tf.int64)
+
+  def ps_start_op(self, ps_index):
+    """Op a ps task runs as it starts (ps 0 counts no chief yet)."""
+    if ps_index != 0:
+      return tf.no_op()
+    with tf.device('/job:ps/task:0/cpu:0'):
+      return tf.raw_ops.AssignVariableOp(
+          resource=self._chief_joins, value=tf.constant(0, tf.int64))
 
   def join_ops(self, task_index):
     """Ops a worker runs as it joins the job, before its first step.
@@ -91,6 +165,9 @@ class JobControl(object):
     one), keeping the others', and tells each ps task it is not done (a
     negative token).
 
+    The chief then counts itself in ps 0's chief_joins: its stale stop
+    requests are gone from then on.
+
     Returns:
       list of ops, to run in this order.
     """
@@ -98,8 +175,11 @@ class JobControl(object):
       taken = self.stop_queue.dequeue_many(self.stop_queue.size())
       others = tf.boolean_mask(taken, tf.not_equal(taken, task_index))
       put_back = self.stop_queue.enqueue_many([others])
-    return [put_back] + [q.enqueue(-1 - task_index)
-                         for _, q in sorted(self.done_queues.items())]
+      counted = [tf.raw_ops.AssignAddVariableOp(
+          resource=self._chief_joins, value=tf.constant(1, tf.int64))
+                ] if task_index == 0 else []
+    return [put_back] + counted + [q.enqueue(-1 - task_index)
+                                   for _, q in sorted(self.done_queues.items())]
 
   def finish_ops(self, task_index, token_queue=None, global_step=None):
     """Ops a worker runs on its way out, in this order.

@@ -343,9 +343,10 @@ def test_one_address_written_two_ways_is_one_line(synthetic_data_dir,
 def test_a_job_started_again_on_the_ps_it_left_running(synthetic_data_dir,
                                                        tmp_path):
   """Worker 1 is killed and the chief stops the job; the ps serves on. The
-  two workers started again train to --max_steps: the last run's stop
-  request and done token do not stop the new run, and the ps exits once
-  both new workers are done."""
+  two workers started again, worker 1 first and both with another
+  --batch_size, train to --max_steps: the last run's stop request, done
+  token and chief's settings do not stop or refuse the new run, and the ps
+  exits once both new workers are done."""
   train_dir = str(tmp_path / 'train')
   cluster = cifar10_cluster.cluster_spec(1, 2)
   first, again = Output(), Output()
@@ -366,13 +367,16 @@ def test_a_job_started_again_on_the_ps_it_left_running(synthetic_data_dir,
     # slow on a loaded machine, and worker 1 waits for it.
     args = trainer_args(synthetic_data_dir, train_dir,
                         '--max_steps=%d' % (resumed + 20),
-                        '--operation_timeout_secs=90')
+                        '--operation_timeout_secs=90', '--batch_size=32')
     workers = [start_task(tasks, 'worker', index, cluster, args, again)
                for index in (1, 0)]
     for task in workers:
       assert task.wait(180) == 0, again.text[-5000:]
     assert ps.wait(60) == 0, first.text[-3000:]
   assert 'another task stopped the job' not in again.text
+  assert 'cifar10_distributed_train: error:' not in again.text
+  assert ('worker 0 (chief): training (synchronous: 2 of 2 replicas per '
+          'step, 32 images per replica and step)') in again.text
   assert checkpoint_global_step(train_dir) == resumed + 20
   assert first.text.count('every worker finished') == 1
   assert 'Traceback' not in first.text + again.text
