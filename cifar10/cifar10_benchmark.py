@@ -545,18 +545,23 @@ def _prepare_data(data_dir):
 
 def main(argv=None):  # pylint: disable=unused-argument
   # Bad flags and data are one line (cifar10_dirs.UserError), before any
-  # measuring; SIGTERM and SIGHUP stop the run as Ctrl-C does.
+  # measuring; SIGTERM and SIGHUP stop the run as Ctrl-C does, until the
+  # report is written.
   phases = report_lib.check_flags(FLAGS, PHASES)
-  start = time.perf_counter()
   with cifar10_timing.stop_on_signals('cifar10_benchmark'):
-    data_dir, synthetic, temp = _prepare_data(FLAGS.data_dir)
-    try:
-      if synthetic:
-        print(report_lib.SYNTHETIC_BANNER % data_dir)
-      results = run_benchmark(phases, data_dir, FLAGS.batch_size)
-    finally:
-      if temp:
-        shutil.rmtree(temp, ignore_errors=True)
+    _measure_and_report(phases)
+
+
+def _measure_and_report(phases):
+  start = time.perf_counter()
+  data_dir, synthetic, temp = _prepare_data(FLAGS.data_dir)
+  try:
+    if synthetic:
+      print(report_lib.SYNTHETIC_BANNER % data_dir)
+    results = run_benchmark(phases, data_dir, FLAGS.batch_size)
+  finally:
+    if temp:
+      shutil.rmtree(temp, ignore_errors=True)
   flops = report_lib.model_flops()
   report = collections.OrderedDict([
       ('synthetic_data', synthetic), ('data_dir', data_dir),

@@ -34,6 +34,7 @@ from cifar10 import cifar10_benchmark_report
 from cifar10 import cifar10_dirs
 from cifar10 import cifar10_input
 from cifar10 import cifar10_precision
+from cifar10 import cifar10_timing
 import conftest
 from conftest import run_module
 
@@ -366,6 +367,14 @@ def test_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
   with pytest.raises(cifar10_dirs.UserError, match=re.escape(
       'cannot write --output_json=%s: No space left on device (the table '
       'above has the figures)' % out)):
+    cifar10_benchmark_report.write_json(str(out), {'newer': 3})
+  assert json.loads(out.read_text()) == {'new': 2}
+  assert os.listdir(tmp_path) == ['bench.json']
+  # SIGTERM while it writes (main's stop_on_signals covers the writing).
+  def stopped(*unused_args, **unused_kwargs):
+    raise cifar10_timing.Stopped(signal.SIGTERM)
+  monkeypatch.setattr(cifar10_benchmark_report.os, 'replace', stopped)
+  with pytest.raises(cifar10_timing.Stopped):
     cifar10_benchmark_report.write_json(str(out), {'newer': 3})
   assert json.loads(out.read_text()) == {'new': 2}
   assert os.listdir(tmp_path) == ['bench.json']
