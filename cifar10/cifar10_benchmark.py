@@ -386,7 +386,9 @@ def _run_child(cmd, timeout):
   finally:
     shutil.rmtree(env['TMPDIR'], ignore_errors=True)
   if proc.returncode:
-    return None, 'exited %d: %s' % (proc.returncode, proc.stderr[-1500:])
+    # Its last line is its one-line error (or a traceback's exception).
+    return None, 'exited %d: %s' % (proc.returncode,
+                                    report_lib.last_line(proc.stderr))
   return proc.stdout, None
 
 
@@ -416,7 +418,8 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
     return [], other, 'cifar10_train ' + error
   lines = re.findall(cifar10.LOG_RATE, stdout, re.M)
   rates = [float(rate) for _, rate in lines[1:]]
-  return rates, other, None if rates else 'no log lines: ' + stdout[-1500:]
+  return rates, other, (None if rates else 'no log lines: ' +
+                        report_lib.last_line(stdout))
 
 
 def measure_trainers(data_dir, batch_size):

@@ -275,6 +275,14 @@ def model_flops(**kwargs):
           'layers': collections.OrderedDict((l.name, l.macs) for l in layers)}
 
 
+def last_line(text):
+  """A child's last line of output: its one-line error, or the exception of
+  its traceback. (The reason a figure is missing was the last 1,500
+  characters of its stderr, cut to their first 200 in the table: TensorFlow's
+  start-up lines, not the error.)"""
+  return (text.strip().splitlines() or ['no output'])[-1].strip()
+
+
 def _ratio(a, b):
   return a / b if a and b else None
 

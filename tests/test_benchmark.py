@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import time
 
 import numpy as np
@@ -378,6 +379,18 @@ def test_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     cifar10_benchmark_report.write_json(str(out), {'newer': 3})
   assert json.loads(out.read_text()) == {'new': 2}
   assert os.listdir(tmp_path) == ['bench.json']
+
+
+def test_a_failed_child_is_reported_by_its_error_line():
+  """The reason a figure is missing was the last 1,500 characters of the
+  child's stderr, cut to their first 200 in the table: TensorFlow's
+  start-up lines, without the error. Now the child's own last line."""
+  noise = 'I0000 00:00:1796427059.238028 4387 cudart_stub.cc:31] noise\n' * 40
+  stdout, reason = cifar10_benchmark._run_child(  # pylint: disable=protected-access
+      [sys.executable, '-c', 'import sys; sys.stderr.write(%r); '
+       'sys.exit("cifar10_train: error: Out of memory.")' % noise], 60)
+  assert stdout is None
+  assert reason == 'exited 1: cifar10_train: error: Out of memory.'
 
 
 def _children(pid):
