@@ -150,6 +150,22 @@ def check_output_json(path, data_dir):
         % (named, e.strerror or e))
 
 
+# The package's flags the benchmark honours, besides its own.
+PACKAGE_FLAGS = ('batch_size', 'data_dir', 'xla', 'records_per_file')
+
+
+def _foreign_flags(flags):
+  """The package's flags given other values than their defaults that the
+  benchmark does not honour: the modules it imports define them all."""
+  for module, module_flags in flags.flags_by_module_dict().items():
+    name = os.path.splitext(os.path.basename(module))[0]
+    if name.startswith('cifar10') and not name.endswith('cifar10_benchmark'):
+      for flag in module_flags:
+        if (flag.present and flag.value != flag.default and
+            flag.name not in PACKAGE_FLAGS):
+          yield flag.name
+
+
 def check_flags(flags, phases):
   """The phases to run, from the flags; a UserError for flags that cannot be
   honoured (in one line, before anything is measured).
@@ -173,6 +189,12 @@ def check_flags(flags, phases):
       raise cifar10_dirs.UserError(
           '--%s is not a benchmark flag: the benchmark times float32 and '
           '--mixed_precision side by side; drop --%s.' % (name, name))
+  # --top_layers changed the graphs built here but not the children's,
+  # --dataset=svhn failed after minutes, --max_steps did nothing.
+  for name in sorted(set(_foreign_flags(flags))):
+    raise cifar10_dirs.UserError(
+        '--%s is not a benchmark flag: its phases would honour it in part or '
+        'not at all; drop --%s.' % (name, name))
   sizes = positive_ints(flags.batch_sizes, 'batch_sizes')
   towers = positive_ints(flags.tower_counts, 'tower_counts',
                          cifar10_multi_gpu_train.MAX_GPUS)

@@ -289,6 +289,25 @@ def test_batches_that_cannot_fit_are_refused(args, message):
   assert _refused(*args).startswith('cifar10_benchmark: error: ' + message)
 
 
+@pytest.mark.parametrize('flag', ['--top_layers=local', '--max_steps=10',
+                                  '--dataset=svhn', '--num_gpus=2'])
+def test_the_packages_other_flags_are_refused(flag):
+  """The modules the benchmark imports define every script's flags: it took
+  them silently (--top_layers=local changed the graphs built here but not
+  the trainer children's; --dataset=svhn failed after minutes)."""
+  name = flag[2:].split('=')[0]
+  assert _refused(flag) == (
+      'cifar10_benchmark: error: --%s is not a benchmark flag: its phases '
+      'would honour it in part or not at all; drop --%s.' % (name, name))
+
+
+def test_the_packages_flags_at_their_defaults_are_taken(tmp_path):
+  proc = run_module('cifar10_benchmark', '--phases=matmul', '--dataset=cifar10',
+                    '--top_layers=full', '--data_dir=%s' % tmp_path,
+                    '--records_per_file=10', timeout=120)
+  assert 'dense matmul' in proc.stdout
+
+
 def _copy_set(synthetic_data_dir, tmp_path):
   data_dir = str(tmp_path / 'data')
   shutil.copytree(synthetic_data_dir, data_dir)
