@@ -261,15 +261,13 @@ def _histogram(tag, values):
     raise TypeError('histogram_summary(%r): %s values; a histogram takes '
                     'real numbers.' % (tag, dtype.name))
   with tf.name_scope('histogram_summary'):
+    exact = dtype in _FLOAT32_EXACT
+    v = tf.reshape(tf.cast(values, tf.float32 if exact else tf.float64), [-1])
     # On the CPU, as TensorFlow's histogram kernel: EncodeProto has no GPU
     # kernel, and the call runs as one function on one device.
     with tf.device('/cpu:0'):
-      if dtype in _FLOAT32_EXACT:
-        value, zeros, nan, inf = _histogram_value(
-            tf.reshape(tf.cast(values, tf.float32), [-1]))
-      else:
-        value, zeros, nan, inf = _histogram_value64(
-            tf.reshape(tf.cast(values, tf.float64), [-1]))
+      value, zeros, nan, inf = (_histogram_value if exact else
+                                _histogram_value64)(v)
     # nan is NaN if a value is, inf infinite if one is and none is NaN; both
     # are 0 otherwise. The step fails on either, naming the tag.
     checks = [
