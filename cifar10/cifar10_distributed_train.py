@@ -503,10 +503,9 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
   # refused leaves it as if it had not been started.
   _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
             lambda: not _lost_ps(cluster), task)
-  job_settings.check_cluster(server, cluster, task_index,
-                             operation_timeout_secs)
+  job_settings.check_cluster(cluster, task_index, operation_timeout_secs)
   if not is_chief and job_settings.wait_for_the_chief(
-      server, cluster, task_index, settings, operation_timeout_secs,
+      cluster, task_index, settings, operation_timeout_secs,
       lambda what, ready: _wait_for(what, ready, task)) == (
           job_settings.STOPPED):
     _stop_the_job(cluster, task_index, server)
@@ -626,7 +625,7 @@ def _join(server, config, join_ops, task, cluster, timeout_secs):
       refuse the job's operations.
   """
   _, errors, hung = job_control.run_bounded(
-      server, config, join_ops, timeout_secs + 5, timeout_secs)
+      server.target, config, join_ops, timeout_secs + 5, timeout_secs)
   if not (errors or hung):
     return
   lost = _lost_ps(cluster)
@@ -706,7 +705,7 @@ def _finish(server, config, finish_ops, task, cluster, timeout_secs=10):
   The token queue is closed once the chief has ended, so releasing tokens
   may fail; only the done tokens matter to the ps tasks.
   """
-  _, errors, hung = job_control.run_bounded(server, config, finish_ops,
+  _, errors, hung = job_control.run_bounded(server.target, config, finish_ops,
                                             timeout_secs, 5)
   failed = [why for op, why in errors
             if op is None or 'done_queue' in op.name]

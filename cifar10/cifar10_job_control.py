@@ -61,7 +61,7 @@ class TaskLostError(cifar10_dirs.UserError, RuntimeError):
   """Another task stopped answering."""
 
 
-def run_bounded(server, config, ops, wait_secs, op_timeout_secs):
+def run_bounded(target, config, ops, wait_secs, op_timeout_secs):
   """Runs ops, each bounded, in a session of their graph, for wait_secs.
 
   Creating a session waits for every task it sees without a bound, hence
@@ -69,7 +69,8 @@ def run_bounded(server, config, ops, wait_secs, op_timeout_secs):
   own default graph.
 
   Args:
-    server: this task's started tf.train.Server.
+    target: the session's master: this task's server.target, or
+      'grpc://host:port' of another task.
     config: tf.ConfigProto of the session (its device filters).
     ops: list of ops or Tensors of one graph, run in this order.
     wait_secs: how long to wait for the session and all the ops.
@@ -86,7 +87,7 @@ def run_bounded(server, config, ops, wait_secs, op_timeout_secs):
 
   def run():
     try:
-      with tf.Session(server.target, graph=ops[0].graph,
+      with tf.Session(target, graph=ops[0].graph,
                       config=config) as sess:
         for i, op in enumerate(ops):
           try:

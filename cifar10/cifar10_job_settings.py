@@ -191,14 +191,35 @@ def publish_cluster_op(cluster, ps_index):
         resource=handle, value=tf.constant(json.dumps(cluster, sort_keys=True)))
 
 
-def check_cluster(server, cluster, task_index, timeout_secs):
+def _grpc(address):
+  """The target of a session mastered by the task at `address`.
+
+  The tasks' own sessions are mastered there too. A session mastered by
+  this worker's server would be named for this worker's task; a task that
+  gets one from a process of that name other than the one it knows drops
+  the sessions of the one it knows (TensorFlow takes it for a restarted
+  master), and that could be a running job's worker or chief.
+  """
+  return 'grpc://' + address
+
+
+def _read_op(device, name):
+  """The string variable `name` on `device`, or '' if it holds none yet."""
+  handle = _variable(device, name, tf.string)
+  with tf.device(device):
+    return tf.cond(tf.raw_ops.VarIsInitializedOp(resource=handle),
+                   lambda: tf.raw_ops.ReadVariableOp(resource=handle,
+                                                     dtype=tf.string),
+                   lambda: tf.constant(''))
+
+
+def check_cluster(cluster, task_index, timeout_secs):
   """Refuses this worker if a ps task was given another cluster.
 
   Polls until every ps task has published its cluster (they do as they
   start), each poll bounded by timeout_secs.
 
   Args:
-    server: this worker's started tf.train.Server.
     cluster: dict {'ps': [...], 'worker': [...]}, this worker's.
     task_index: int, this worker's index.
     timeout_secs: --operation_timeout_secs.
@@ -210,34 +231,29 @@ def check_cluster(server, cluster, task_index, timeout_secs):
       timeout_secs without publishing its cluster.
   """
   task = cluster_spec.task_name('worker', task_index)
-  config = tf.ConfigProto(device_filters=['/job:ps', '/job:worker/task:%d'
-                                          % task_index])
-  with tf.Graph().as_default():
-    ops = []
-    for i in range(len(cluster['ps'])):
-      handle = _variable('/job:ps/task:%d/cpu:0' % i, CLUSTER_VARIABLE,
-                         tf.string)
-      with tf.device('/job:ps/task:%d/cpu:0' % i):
-        ops.append(tf.cond(
-            tf.raw_ops.VarIsInitializedOp(resource=handle),
-            lambda h=handle: tf.raw_ops.ReadVariableOp(resource=h,
-                                                       dtype=tf.string),
-            lambda: tf.constant('')))
+  reads = []
+  for i in range(len(cluster['ps'])):
+    with tf.Graph().as_default():
+      reads.append(_read_op('/job:ps/task:%d/cpu:0' % i, CLUSTER_VARIABLE))
   deadline = time.time() + timeout_secs
   while True:
-    values, errors, hung = job_control.run_bounded(
-        server, config, ops, timeout_secs + 5, timeout_secs)
-    if errors or hung:
-      lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
-      raise job_control.TaskLostError('%s: could not join the job: %s' % (
-          task, 'not answering: %s.' % ', '.join(lost) if lost else
-          '%s. %s' % (errors[0][1].rstrip('.'), CLUSTER_FIX) if errors else
-          'the ps tasks accept connections but do not answer within '
-          '--operation_timeout_secs=%d.' % timeout_secs))
-    for i, value in enumerate(values):
-      if not value:
+    values = []
+    for i, read in enumerate(reads):
+      value, errors, hung = job_control.run_bounded(
+          _grpc(cluster['ps'][i]),
+          tf.ConfigProto(device_filters=['/job:ps/task:%d' % i]), [read],
+          timeout_secs + 5, timeout_secs)
+      if errors or hung:
+        lost = cluster_spec.unreachable({'ps': cluster['ps'], 'worker': []})
+        raise job_control.TaskLostError('%s: could not join the job: %s' % (
+            task, 'not answering: %s.' % ', '.join(lost) if lost else
+            '%s. %s' % (errors[0][1].rstrip('.'), CLUSTER_FIX) if errors
+            else 'the ps tasks accept connections but do not answer within '
+            '--operation_timeout_secs=%d.' % timeout_secs))
+      values.append(value[0])
+      if not value[0]:
         continue
-      theirs = json.loads(value.decode('utf-8'))
+      theirs = json.loads(value[0].decode('utf-8'))
       differ = [job for job in ('ps', 'worker') if theirs[job] != cluster[job]]
       if differ:
         raise SettingsError('%s: %s but ps %d (%s) serves %s; %s.' % (
@@ -246,12 +262,14 @@ def check_cluster(server, cluster, task_index, timeout_secs):
     if all(values):
       return
     if time.time() > deadline:
+      silent = ['ps %d (%s)' % (i, cluster['ps'][i])
+                for i, v in enumerate(values) if not v]
       raise job_control.TaskLostError(
-          '%s: could not join the job: %s accept%s connections but do not '
-          'say which cluster they serve (not tasks of this trainer?).' % (
-              task, ', '.join('ps %d (%s)' % (i, cluster['ps'][i])
-                              for i, v in enumerate(values) if not v),
-              '' if sum(not v for v in values) > 1 else 's'))
+          '%s: could not join the job: %s %s connections but %s not say '
+          'which cluster %s (not a task of this trainer?).' % (
+              task, _and(silent), 'accepts' if len(silent) == 1 else 'accept',
+              'does' if len(silent) == 1 else 'do',
+              'it serves' if len(silent) == 1 else 'they serve'))
     time.sleep(job_control.POLL_SECS)
 
 
@@ -278,7 +296,7 @@ def publish_settings(server, settings, timeout_secs):
           resource=handle,
           value=tf.constant(json.dumps(settings, sort_keys=True)))
   _, errors, hung = job_control.run_bounded(
-      server, tf.ConfigProto(device_filters=['/job:worker/task:0']),
+      server.target, tf.ConfigProto(device_filters=['/job:worker/task:0']),
       [publish], timeout_secs, timeout_secs)
   if errors or hung:
     raise job_control.TaskLostError(
@@ -290,8 +308,7 @@ def publish_settings(server, settings, timeout_secs):
 AGREED, STOPPED = 'agreed', 'stopped'
 
 
-def wait_for_the_chief(server, cluster, task_index, settings, timeout_secs,
-                       wait_for):
+def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
   """Waits for the chief's settings and compares this worker's with them.
 
   The chief publishes them once it has joined the job, so a worker started
@@ -303,7 +320,6 @@ def wait_for_the_chief(server, cluster, task_index, settings, timeout_secs,
   last run's, on ps tasks that served on, and the chief on its way).
 
   Args:
-    server: this worker's started tf.train.Server.
     cluster: dict {'ps': [...], 'worker': [...]}.
     task_index: int, this worker's index (not 0).
     settings: dict, this worker's worker_settings().
@@ -328,15 +344,8 @@ def wait_for_the_chief(server, cluster, task_index, settings, timeout_secs,
     control = job_control.JobControl(len(cluster['ps']),
                                      len(cluster['worker']), ps_tasks=[0])
   with tf.Graph().as_default():
-    handle = _variable('/job:worker/task:0/cpu:0', SETTINGS_VARIABLE,
-                       tf.string)
-    with tf.device('/job:worker/task:0/cpu:0'):
-      read = tf.cond(tf.raw_ops.VarIsInitializedOp(resource=handle),
-                     lambda: tf.raw_ops.ReadVariableOp(resource=handle,
-                                                       dtype=tf.string),
-                     lambda: tf.constant(''))
-  chief_config = tf.ConfigProto(device_filters=[
-      '/job:worker/task:0', '/job:worker/task:%d' % task_index])
+    read = _read_op('/job:worker/task:0/cpu:0', SETTINGS_VARIABLE)
+  chief_config = tf.ConfigProto(device_filters=['/job:worker/task:0'])
   state = {'found': None, 'outcome': None, 'failing': None}
 
   def ready():
@@ -345,7 +354,7 @@ def wait_for_the_chief(server, cluster, task_index, settings, timeout_secs,
     reachable = not cluster_spec.unreachable({'ps': [], 'worker': [chief]})
     if reachable:
       values, errors, hung = job_control.run_bounded(
-          server, chief_config, [read], timeout_secs + 5, timeout_secs)
+          _grpc(chief), chief_config, [read], timeout_secs + 5, timeout_secs)
       if hung:
         raise job_control.TaskLostError(
             '%s: stopped before its first step: the chief (worker 0, %s) '
@@ -379,11 +388,9 @@ def wait_for_the_chief(server, cluster, task_index, settings, timeout_secs,
       return True
     return False
 
-  ps_config = tf.ConfigProto(device_filters=['/job:ps/task:0',
-                                             '/job:worker/task:%d'
-                                             % task_index])
+  ps_config = tf.ConfigProto(device_filters=['/job:ps/task:0'])
   try:
-    with tf.Session(server.target, graph=ps_graph,
+    with tf.Session(_grpc(cluster['ps'][0]), graph=ps_graph,
                     config=ps_config) as ps_sess:
       state['joins'] = ps_sess.run(control.chief_joins, options=options)
       state['since'] = time.time()

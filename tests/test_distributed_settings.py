@@ -24,6 +24,9 @@ that pytest-xdist runs it beside the other distributed tests.)
 import os
 import re
 
+import pytest
+import tensorflow.compat.v1 as tf
+
 from cifar10 import cifar10_cluster
 from cifar10 import cifar10_job_settings as job_settings
 from cluster_tasks import Output, checkpoint_global_step, start_task
@@ -66,6 +69,39 @@ def test_the_message_names_each_flag_with_both_values():
   assert job_settings.disagreement('worker 2', worker, chief) == (
       'worker 2: --nosync_replicas but the chief (worker 0) trains with '
       '--sync_replicas; start every worker with the same flags.')
+
+
+def test_checking_the_cluster_leaves_the_running_tasks_sessions_alone():
+  """The chief of a second job reads the ps task's cluster through a
+  session the ps task masters itself: one mastered by its own server, named
+  worker 0 like the running chief, would make the ps drop the running
+  chief's sessions (TensorFlow takes it for that master restarted)."""
+  ports = cifar10_cluster.free_ports(3)
+  ps, chief, other = ['127.0.0.1:%d' % p for p in ports]
+  running = {'ps': [ps], 'worker': [chief]}
+  servers = [tf.train.Server(tf.train.ClusterSpec(c), job_name=job,
+                             task_index=0)
+             for c, job in ((running, 'ps'), (running, 'worker'),
+                            ({'ps': [ps], 'worker': [other]}, 'worker'))]
+  with tf.Graph().as_default():
+    with tf.Session(servers[0].target) as sess:
+      sess.run(job_settings.publish_cluster_op(running, 0))
+  with tf.Graph().as_default():
+    with tf.device('/job:ps/task:0'):
+      counter = tf.Variable(0, name='counter')
+      step = counter.assign_add(1)
+    with tf.Session(servers[1].target, config=tf.ConfigProto(
+        device_filters=['/job:ps', '/job:worker/task:0'])) as sess:
+      sess.run(counter.initializer)
+      sess.run(step)
+      job_settings.check_cluster(running, 0, 20)  # The running chief's.
+      with pytest.raises(job_settings.SettingsError) as e:
+        job_settings.check_cluster({'ps': [ps], 'worker': [other]}, 0, 20)
+      # The running chief's session goes on.
+      assert sess.run(step) == 2
+  assert str(e.value).startswith(
+      'worker 0 (chief): --worker_hosts=%s but ps 0 (%s) serves '
+      '--worker_hosts=%s; ' % (other, ps, chief))
 
 
 def test_tasks_that_disagree_are_refused_and_the_job_trains_on(
