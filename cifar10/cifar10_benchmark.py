@@ -373,14 +373,13 @@ def _run_child(cmd, timeout):
   env = dict(os.environ)
   root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
   env['PYTHONPATH'] = root + os.pathsep + env.get('PYTHONPATH', '')
-  # Its own TMPDIR, removed here: a child killed (a timeout, SIGTERM) left
-  # the files TensorFlow's autograph writes there.
+  # A TMPDIR of its own: a child killed left autograph's files in TMPDIR.
   env['TMPDIR'] = tempfile.mkdtemp(prefix='cifar10_benchmark_child_')
   try:
     # A child ends with this process, even when it is killed (SIGKILL).
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=(
-                              cifar10_cluster._die_with_parent))  # pylint: disable=protected-access
+                          timeout=timeout,
+                          preexec_fn=cifar10_cluster._die_with_parent)  # pylint: disable=protected-access
   except subprocess.TimeoutExpired:
     return None, 'timed out after %d s' % timeout
   finally:
@@ -401,18 +400,24 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
                                      log_frequency))
   cifar10_timing.wait_for_quiet(FLAGS.wait_quiet_secs)
   meter = cifar10_timing.CpuMeter()
-  train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
+  work = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
   try:
+    # The data through a link beside --train_dir: cifar10_train refuses a
+    # --train_dir inside --data_dir, as a temporary one is in --data_dir=/tmp.
+    os.mkdir(os.path.join(work, 'data'))
+    os.symlink(os.path.abspath(_batches_dir(data_dir)),
+               _batches_dir(os.path.join(work, 'data')))
     stdout, error = _run_child(
         [sys.executable, '-m', 'cifar10.cifar10_train',
-         '--data_dir=' + data_dir, '--train_dir=' + train_dir,
+         '--data_dir=' + os.path.join(work, 'data'),
+         '--train_dir=' + os.path.join(work, 'train'),
          '--batch_size=%d' % batch_size, '--max_steps=%d' % max_steps,
          '--log_frequency=%d' % log_frequency,
          '--min_fraction_of_examples_in_queue=%r' % (
              FLAGS.min_fraction_in_queue),
          '--mixed_precision=%s' % mixed_precision], timeout=1800)
   finally:
-    shutil.rmtree(train_dir, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)  # The link, not the data.
   other = meter.read()['other_cores'] or 0.0
   if error:
     return [], other, 'cifar10_train ' + error
@@ -530,8 +535,7 @@ def _prepare_data(data_dir):
   A synthetic set only where --data_dir has none of the data files: a set
   with some of them missing or damaged is the error check_data_files names.
   """
-  files = report_lib.data_files(data_dir)[:len(
-      cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES)]
+  files = report_lib.data_files(data_dir, text_files=False)
   if any(os.path.lexists(f) for f in files):
     cifar10_input.check_data_files(files)
     return data_dir, cifar10_input.is_synthetic(_batches_dir(data_dir)), None
@@ -547,9 +551,8 @@ def _prepare_data(data_dir):
 
 
 def main(argv=None):  # pylint: disable=unused-argument
-  # Bad flags and data are one line (cifar10_dirs.UserError), before any
-  # measuring; SIGTERM and SIGHUP stop the run as Ctrl-C does, until the
-  # report is written.
+  # Bad flags are one line (cifar10_dirs.UserError) before any measuring;
+  # SIGTERM and SIGHUP stop the run as Ctrl-C does, up to the report.
   phases = report_lib.check_flags(FLAGS, PHASES)
   with cifar10_timing.stop_on_signals('cifar10_benchmark'):
     _measure_and_report(phases)

@@ -92,12 +92,14 @@ def _same_file(a, b):
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def data_files(data_dir):
-  """The paths of the data set's files under --data_dir."""
+def data_files(data_dir, text_files=True):
+  """The paths of the data set's files under --data_dir: the records, and
+  (text_files) its class names and synthetic-set marker."""
   batches_dir = os.path.join(data_dir, cifar10_download.EXTRACTED_DIR)
-  return [os.path.join(batches_dir, f) for f in
-          cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES +
-          (cifar10_input.META_FILE, cifar10_input.SYNTHETIC_MARKER)]
+  names = cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES
+  if text_files:
+    names += (cifar10_input.META_FILE, cifar10_input.SYNTHETIC_MARKER)
+  return [os.path.join(batches_dir, name) for name in names]
 
 
 def check_output_json(path, data_dir):

@@ -400,6 +400,31 @@ def test_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
   assert os.listdir(tmp_path) == ['bench.json']
 
 
+def test_trainer_phase_with_the_temporary_directory_in_data_dir(
+    synthetic_data_dir, tmp_path):
+  """--data_dir=/tmp with the data in /tmp/cifar-10-batches-bin: the
+  children's temporary --train_dir was inside --data_dir, which
+  cifar10_train refuses, and the trainer figures were missing. The data
+  (reached through a link) is left as it was."""
+  data_dir, batches = _copy_set(synthetic_data_dir, tmp_path)
+  before = {f: os.path.getmtime(os.path.join(batches, f))
+            for f in os.listdir(batches)}
+  env = conftest.script_env()
+  env['TMPDIR'] = data_dir
+  out = str(tmp_path / 'bench.json')
+  run_module('cifar10_benchmark', '--phases=trainer', '--steps=2',
+             '--warmup_steps=1', '--batch_size=16', '--data_dir=' + data_dir,
+             '--min_fraction_in_queue=0.01', '--output_json=' + out,
+             env=env, timeout=300)
+  with open(out) as f:
+    trainer = json.load(f)['results']['trainer']
+  for name in ('float32', 'mixed_precision'):
+    assert trainer[name]['available'], trainer[name]['reason']
+  assert os.listdir(data_dir) == ['cifar-10-batches-bin']
+  assert {f: os.path.getmtime(os.path.join(batches, f))
+          for f in os.listdir(batches)} == before
+
+
 def test_a_failed_child_is_reported_by_its_error_line():
   """The reason a figure is missing was the last 1,500 characters of the
   child's stderr, cut to their first 200 in the table: TensorFlow's
