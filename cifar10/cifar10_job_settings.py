@@ -61,10 +61,12 @@ import time
 
 # pylint: disable=g-import-not-at-top
 if __package__:
+  from cifar10 import cifar10_app
   from cifar10 import cifar10_cluster_spec as cluster_spec
   from cifar10 import cifar10_dirs
   from cifar10 import cifar10_job_control as job_control
 else:
+  import cifar10_app
   import cifar10_cluster_spec as cluster_spec
   import cifar10_dirs
   import cifar10_job_control as job_control
@@ -89,9 +91,9 @@ CLUSTER_FIX = ('Check that every task is given the same --ps_hosts and '
 
 # The fix for tasks given different clusters (the ps tasks' or another
 # job's).
-_REFUSED_CLUSTER_FIX = ('start every task, the ps tasks too, with the same '
-                '--ps_hosts and --worker_hosts (or TF_CONFIG cluster), and '
-                'give each job ps tasks of its own')
+_REFUSED_CLUSTER_FIX = ('start every task, the ps tasks too, with the '
+                        'same --ps_hosts and --worker_hosts (or TF_CONFIG '
+                        'cluster), and give each job ps tasks of its own')
 
 
 class SettingsError(cifar10_dirs.UserError, ValueError):
@@ -113,7 +115,9 @@ def worker_settings(batch_size, sync_replicas, replicas_to_aggregate,
   Args:
     batch_size: int, images per worker and step.
     sync_replicas: bool.
-    replicas_to_aggregate: int, the number in effect (all workers for 0).
+    replicas_to_aggregate: int, the number in effect (the number of
+      workers for --replicas_to_aggregate=0), so that 0 and that number
+      agree.
     max_steps: int.
     use_fp16: bool.
     mixed_precision: bool, or the compute dtype a caller forces.
@@ -157,10 +161,10 @@ def disagreement(task, mine, chiefs):
             mine.get(name) != chiefs.get(name)]
   if not differ:
     return None
+  # When one side is asynchronous (it has no --replicas_to_aggregate),
+  # --sync_replicas says it all.
   if 'sync_replicas' in differ and 'replicas_to_aggregate' in differ:
     differ.remove('replicas_to_aggregate')
-  # --replicas_to_aggregate, when one side is asynchronous, is named by
-  # --sync_replicas alone (the side training asynchronously has none).
   return ('%s: %s but the chief (worker 0) trains with %s; start every '
           'worker with the same flags.' % (
               task, _and(mine[n] for n in differ if n in mine),
@@ -403,7 +407,7 @@ def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
             task, 'not answering: %s.' % ', '.join(lost) if lost else
             'no answer from ps 0 within --operation_timeout_secs=%d.'
             % timeout_secs if isinstance(e, tf.errors.DeadlineExceededError)
-            else str(e).split('\n')[0]))
+            else cifar10_app.error_gist(e)))
   if state['outcome'] == 'gone':
     raise job_control.TaskLostError(
         '%s: stopped before its first step: the job on these ps tasks was '
