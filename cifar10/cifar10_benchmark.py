@@ -402,14 +402,9 @@ def _trainer_child(data_dir, batch_size, mixed_precision):
   meter = cifar10_timing.CpuMeter()
   work = tempfile.mkdtemp(prefix='cifar10_benchmark_train_')
   try:
-    # The data through a link beside --train_dir: cifar10_train refuses a
-    # --train_dir inside --data_dir, as a temporary one is in --data_dir=/tmp.
-    os.mkdir(os.path.join(work, 'data'))
-    os.symlink(os.path.abspath(_batches_dir(data_dir)),
-               _batches_dir(os.path.join(work, 'data')))
     stdout, error = _run_child(
         [sys.executable, '-m', 'cifar10.cifar10_train',
-         '--data_dir=' + os.path.join(work, 'data'),
+         '--data_dir=' + report_lib.linked_data_dir(work, data_dir),
          '--train_dir=' + os.path.join(work, 'train'),
          '--batch_size=%d' % batch_size, '--max_steps=%d' % max_steps,
          '--log_frequency=%d' % log_frequency,
@@ -474,7 +469,8 @@ def measure_keras(data_dir, batch_size):
 def _measure_distributed(data_dir, batch_size):
   work_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_cluster_')
   try:
-    return cifar10_cluster.measure(data_dir, work_dir, batch_size=batch_size)
+    return cifar10_cluster.measure(report_lib.linked_data_dir(
+        work_dir, data_dir), work_dir, batch_size=batch_size)
   finally:
     shutil.rmtree(work_dir, ignore_errors=True)
 

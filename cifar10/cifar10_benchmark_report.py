@@ -102,6 +102,25 @@ def data_files(data_dir, text_files=True):
   return [os.path.join(batches_dir, name) for name in names]
 
 
+def linked_data_dir(work_dir, data_dir):
+  """A --data_dir in work_dir whose data set is a link to data_dir's.
+
+  cifar10_train refuses a --train_dir inside its --data_dir, which a
+  temporary one is when --data_dir=/tmp holds the data (or TMPDIR is set
+  there): a child given this one and a --train_dir beside it in work_dir
+  trains. Removing work_dir removes the link, not the data.
+
+  Returns:
+    str, the path to pass as --data_dir.
+  """
+  linked = os.path.join(work_dir, 'data')
+  os.mkdir(linked)
+  os.symlink(os.path.abspath(os.path.join(
+      data_dir, cifar10_download.EXTRACTED_DIR)), os.path.join(
+          linked, cifar10_download.EXTRACTED_DIR))
+  return linked
+
+
 def check_output_json(path, data_dir):
   """Refuses an --output_json the report could not, or must not, replace.
 
