@@ -679,6 +679,13 @@ def _stop_the_job(cluster, task_index, server=None):
     server: its started tf.train.Server; None: started only for this (if its
       address is taken, another process is that worker: nothing is sent).
   """
+  if not _lost_ps(cluster):
+    try:
+      job_settings.check_cluster(cluster, task_index, 10)
+    except job_settings.SettingsError:
+      return  # Another job's ps tasks: not this worker's job to stop.
+    except TaskLostError:
+      pass  # _finish says what it could not tell them.
   if server is None:
     try:
       server = start_server(cluster, 'worker', task_index)
