@@ -179,7 +179,10 @@ def _foreign_flags(flags):
   """The package's flags given other values than their defaults that the
   benchmark does not honour: the modules it imports define them all."""
   for module, module_flags in flags.flags_by_module_dict().items():
-    name = os.path.splitext(os.path.basename(module))[0]
+    # A module's name ('cifar10.cifar10_train', as the console scripts
+    # import them), or the path of the script run ('.../cifar10_train.py').
+    name = os.path.basename(module)
+    name = name[:-len('.py')] if name.endswith('.py') else name
     if name.startswith('cifar10') and not name.endswith('cifar10_benchmark'):
       for flag in module_flags:
         if (flag.present and flag.value != flag.default and

@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import time
 
@@ -306,6 +307,29 @@ def test_the_packages_flags_at_their_defaults_are_taken(tmp_path):
                     '--top_layers=full', '--data_dir=%s' % tmp_path,
                     '--records_per_file=10', timeout=120)
   assert 'dense matmul' in proc.stdout
+
+
+def test_the_command_takes_the_benchmarks_own_flags(tmp_path):
+  """As the `cifar10_benchmark` command runs it, the module imported (its
+  flags are then cifar10.cifar10_benchmark's, not a script path's): its own
+  flags were refused as the package's others."""
+  proc = subprocess.run(
+      [sys.executable, '-c', 'from cifar10 import cifar10_benchmark; '
+       'cifar10_benchmark.run()', '--phases=matmul', '--batch_sizes=64',
+       '--steps=2', '--top_layers=full', '--data_dir=%s' % tmp_path,
+       '--records_per_file=10'], env=conftest.script_env(),
+      capture_output=True, text=True, timeout=120, check=False)
+  assert proc.returncode == 0, proc.stderr[-2000:]
+  assert 'dense matmul' in proc.stdout
+  proc = subprocess.run(
+      [sys.executable, '-c', 'from cifar10 import cifar10_benchmark; '
+       'cifar10_benchmark.run()', '--phases=matmul', '--top_layers=local',
+       '--data_dir=%s' % tmp_path], env=conftest.script_env(),
+      capture_output=True, text=True, timeout=120, check=False)
+  assert proc.returncode == 1
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_benchmark: error: --top_layers is not a benchmark flag: its '
+      'phases would honour it in part or not at all; drop --top_layers.')
 
 
 def _copy_set(synthetic_data_dir, tmp_path):
