@@ -414,15 +414,21 @@ def run_ps(server, cluster, task_index):
     with tf.Session(server.target, config=config) as sess:
       for op in start:
         sess.run(op)
-      seen = set()
+      seen, joined = set(), set()
       stop_at = None
       while len(seen) < num_workers:
         if received and stop_at is None:
-          _say(task, '%s received: asking the workers to stop' % received[0])
           try:
             sess.run(request_stop, options=tf.RunOptions(timeout_in_ms=5000))
           except tf.errors.OpError:
             pass  # ps 0 is gone: the workers are stopping anyway.
+          running = sorted(joined - seen)
+          if not running:
+            return 'stopped by %s; no worker was training' % received[0]
+          _say(task, '%s received: asked the workers to stop; waiting up to '
+               '60 s for worker%s %s to finish (a second %s ends now)' % (
+                   received[0], 's' if len(running) > 1 else '',
+                   ', '.join(map(str, running)), received[0]))
           stop_at = time.time() + 60
         if stop_at is not None and time.time() > stop_at:
           return 'stopped by %s before every worker finished' % received[0]
@@ -432,6 +438,7 @@ def run_ps(server, cluster, task_index):
               seen.add(int(i))
             else:  # That worker (re)joined the job: it is not done.
               seen.discard(-1 - int(i))
+              joined.add(-1 - int(i))
         time.sleep(job_control.POLL_SECS)
   return 'every worker finished'
 

@@ -243,7 +243,9 @@ def test_ps_and_workers_in_separate_network_namespaces_then_sigterm_to_ps(
       for task in tasks:
         assert task.wait(60) == 0, out.text[-5000:]
   assert 'ps 0: serving %s for 2 workers' % cluster['ps'][0] in out.text
-  assert 'ps 0: SIGTERM received: asking the workers to stop' in out.text
+  assert ('ps 0: SIGTERM received: asked the workers to stop; waiting up to '
+          '60 s for workers 0, 1 to finish (a second SIGTERM ends now)'
+          in out.text), out.text[-3000:]
   # No backup workers: nothing moves the global step while the chief saves.
   final = saved_step(train_dir)
   assert final > 20 and checkpoint_global_step(train_dir) == final
@@ -251,6 +253,26 @@ def test_ps_and_workers_in_separate_network_namespaces_then_sigterm_to_ps(
           'job. Saved the checkpoint at global step %d in %s.' % (
               final - 1, final, train_dir)) in out.text, out.text[-3000:]
   assert 'ps 0: every worker finished; exiting.' in out.text
+
+
+def test_sigterm_to_a_ps_no_worker_joined_ends_it_at_once(
+    synthetic_data_dir, tmp_path):
+  """No worker is training: nothing to wait for, so it does not wait."""
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  out = Output()
+  args = trainer_args(synthetic_data_dir, str(tmp_path / 'train'))
+  with tasks_killed_at_exit() as tasks:
+    ps = start_task(tasks, 'ps', 0, cluster, args, out)
+    wait_for_line(ps, 'serving', 120)
+    time.sleep(1)  # Past its start ops, into the loop.
+    signalled = time.time()
+    ps.signal(signal.SIGTERM)
+    assert ps.wait(30) == 0, out.text[-3000:]
+    assert time.time() - signalled < 15
+  assert out.text.rstrip().endswith(
+      'ps 0: stopped by SIGTERM; no worker was training; exiting.'), (
+          out.text[-3000:])
+  assert 'Traceback' not in out.text
 
 
 @pytest.mark.parametrize('damage', ['cut short', 'label above 9'])
