@@ -364,7 +364,7 @@ def newest_checkpoint(checkpoint_dir):
 
 def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
              moving_average=True, top_layers=None, use_fp16=None,
-             dataset=None):
+             dataset=None, mixed_precision=None):
   """Classifies image and CIFAR-10 binary files with a trained model.
 
   Args:
@@ -379,6 +379,8 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     top_layers: the model's top; default the checkpoint's.
     use_fp16: the model's variables are float16; default --use_fp16.
     dataset: 'cifar10' or 'svhn', for the class names; default --dataset.
+    mixed_precision: compute as cifar10_precision.compute_dtype says (the
+      variables stay float32); default --mixed_precision.
 
   Returns:
     dict: 'checkpoint' (path), 'global_step' (int), 'moving_average' (bool),
@@ -409,8 +411,9 @@ def classify(paths, checkpoint_dir, data_dir=None, batch_size=None,
     model_input = cifar10_input.eval_image(pixels)
     if cifar10.flag_or(use_fp16, 'use_fp16'):
       model_input = tf.cast(model_input, tf.float16)
-    # Variables are float32 under mixed precision too: compute in float32.
-    logits = cifar10.inference(model_input, mixed_precision=False,
+    # The variables are float32 under --mixed_precision, so its checkpoints
+    # restore either way; the flag only chooses the dtype computed in.
+    logits = cifar10.inference(model_input, mixed_precision=mixed_precision,
                                top_layers=top_layers)
     probabilities = cifar10.predictions(logits)
     global_step = tf.train.get_or_create_global_step()

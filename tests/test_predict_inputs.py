@@ -473,3 +473,20 @@ def test_a_truncated_jpeg_is_one_error_line_of_the_predictor(
       'it has no end-of-image marker)' % cut]
   # TensorFlow's decoder never saw it, so logged nothing about it.
   assert 'JPEG' not in proc.stderr.replace(_errors(proc.stderr)[0], '')
+
+
+def test_mixed_precision_predicts_from_the_same_checkpoint(untrained_dir,
+                                                           tmp_path):
+  """--mixed_precision computes in bfloat16 on the CPU from the float32
+  checkpoint: the same probabilities to bfloat16 rounding, not the same
+  bits."""
+  rgb = np.random.RandomState(1).randint(0, 256, [32, 32, 3]).astype(np.uint8)
+  path = tmp_path / 'noise.png'
+  path.write_bytes(_png(32, 32, rgb))
+  probabilities = [
+      cifar10_predict.classify([str(path)], untrained_dir, use_fp16=False,
+                               mixed_precision=mixed)['images'][0][
+                                   'probabilities']
+      for mixed in (False, True)]
+  assert not np.array_equal(*probabilities)
+  np.testing.assert_allclose(probabilities[1], probabilities[0], atol=0.01)
