@@ -99,6 +99,31 @@ if _STARTING_SCRIPT:
   gc.disable()
 
 
+def _standard_streams_open():
+  """Points a closed stdin, stdout or stderr at /dev/null.
+
+  Started with one closed (`cifar10_train >&-`), the next file the process
+  opens would get its number: a checkpoint, an event file or the lock file
+  would then receive whatever is printed. Output to a closed stream goes
+  nowhere instead, as to a reader that has gone.
+  """
+  for fd, name, mode in ((0, 'stdin', 'r'), (1, 'stdout', 'w'),
+                         (2, 'stderr', 'w')):
+    try:
+      os.fstat(fd)
+    except OSError:
+      devnull = os.open(os.devnull, os.O_RDWR)
+      if devnull != fd:
+        os.dup2(devnull, fd)
+        os.close(devnull)
+      if getattr(sys, name) is None:
+        setattr(sys, name, open(fd, mode, closefd=False))
+
+
+if _STARTING_SCRIPT:
+  _standard_streams_open()
+
+
 def imports_done():
   """Called by a script once its imports are done, before its main().
 

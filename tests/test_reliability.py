@@ -31,7 +31,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from cifar10 import cifar10_checkpoint
-from conftest import LOG_LINE, PRECISION_LINE, run_module
+from conftest import LOG_LINE, PRECISION_LINE, run_module, script_env
 from test_faults import Script, _snapshot
 
 BATCH = 16
@@ -625,3 +625,29 @@ def test_a_failed_save_leaves_none_of_its_files(tmp_path):
     (train_dir / name).write_text('x')
   cifar10_checkpoint.discard_failed_save(str(train_dir / 'model.ckpt-200'))
   assert sorted(os.listdir(str(train_dir))) == sorted(kept)
+
+
+def test_closed_standard_streams_reach_no_file_of_the_run(synthetic_data_dir,
+                                                          tmp_path):
+  """Started with stdout and stderr closed (`cifar10_train >&- 2>&-`), the
+  files the trainer opens must not take their numbers: what it prints
+  (TensorFlow's C++ lines go to descriptor 2) would land in them."""
+  train_dir = str(tmp_path / 'train')
+
+  def close_output():
+    os.close(1)
+    os.close(2)
+  proc = subprocess.run(
+      [sys.executable, '-m', 'cifar10.cifar10_train',
+       '--data_dir=' + synthetic_data_dir, '--train_dir=' + train_dir,
+       '--max_steps=3', '--batch_size=8', '--log_frequency=1'],
+      stdin=subprocess.DEVNULL, preexec_fn=close_output, timeout=300,
+      env=script_env())
+  assert proc.returncode == 0
+  assert cifar10_checkpoint.newest_readable(train_dir)[0].step == 3
+  for name in os.listdir(train_dir):
+    if os.path.isfile(os.path.join(train_dir, name)):
+      with open(os.path.join(train_dir, name), 'rb') as f:
+        contents = f.read()
+      for printed in (b'cuInit', b'I0000', b'examples/sec', b'Traceback'):
+        assert printed not in contents, (name, printed)
