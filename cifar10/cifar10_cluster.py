@@ -188,7 +188,8 @@ def stop_all(tasks, grace_secs, signum=signal.SIGTERM):
 
 
 def run_cluster(num_ps, num_workers, args, host='127.0.0.1', grace_secs=30,
-                out=None, err=None, env=None, command=None):
+                out=None, err=None, env=None, command=None,
+                pass_signal_on=False):
   """Starts the cluster's tasks and waits for the job to end.
 
   Args:
@@ -201,6 +202,10 @@ def run_cluster(num_ps, num_workers, args, host='127.0.0.1', grace_secs=30,
       sys.stdout and sys.stderr.
     env: environment of the tasks; default os.environ.
     command: argv prefix of a task; default this Python running the trainer.
+    pass_signal_on: after a SIGINT or SIGTERM has stopped the tasks, send
+      it again to this process, to the handler that was there before: a
+      caller running several clusters (cifar10_benchmark) stops too, rather
+      than starting the next.
 
   Returns:
     (status, tasks): the chief's exit status (1 if it was killed) and the
@@ -262,6 +267,8 @@ def run_cluster(num_ps, num_workers, args, host='127.0.0.1', grace_secs=30,
       signal.signal(signum, handler)
   for t in tasks:
     t.join_output()
+  if received and pass_signal_on:
+    signal.raise_signal(received[0])
   status = chief.poll()
   return (1 if status is None or status < 0 else status), tasks
 
@@ -385,7 +392,7 @@ def measure(data_dir, work_dir, steps=120, batch_size=128, rounds=2,
       else:
         sink = _Sink()
         status, tasks = run_cluster(num_ps, num_workers, args, out=sink,
-                                    err=_Sink())
+                                    err=_Sink(), pass_signal_on=True)
         values = _rates(''.join(tasks[num_ps].output), JOB_RATE)
       rate = float(np.median(values[1:])) if len(values) > 1 else None
       rates[name].append(rate)

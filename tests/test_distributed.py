@@ -26,8 +26,10 @@ import socket
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -448,3 +450,29 @@ def test_a_port_taken_by_another_program_is_one_line(tmp_path):
   assert line.endswith('is another program (or task) using port %d? Stop it, '
                        "or give this task another port in every task's "
                        'flags.' % port)
+
+
+def test_run_cluster_passes_a_signal_on_once_its_tasks_stopped(tmp_path):
+  """A program running several clusters (the benchmark's distributed phase)
+  stops at a SIGTERM, rather than starting the next cluster."""
+  class Stopped(Exception):
+    pass
+
+  def stop(signum, frame):  # pylint: disable=unused-argument
+    raise Stopped(signum)
+  previous = signal.signal(signal.SIGTERM, stop)
+  timer = threading.Timer(2.0, os.kill, [os.getpid(), signal.SIGTERM])
+  started = time.time()
+  err = Output()
+  try:
+    timer.start()
+    with pytest.raises(Stopped):
+      cifar10_cluster.run_cluster(
+          1, 1, [], grace_secs=5, out=Output(), err=err,
+          command=[sys.executable, '-c', 'import time; time.sleep(120)'],
+          pass_signal_on=True)
+  finally:
+    timer.cancel()
+    signal.signal(signal.SIGTERM, previous)
+  assert time.time() - started < 60
+  assert 'cifar10_cluster: SIGTERM: stopping every task' in err.text
