@@ -416,13 +416,26 @@ def run_ps(server, cluster, task_index):
         sess.run(op)
       seen, joined = set(), set()
       stop_at = None
+
+      def read_tokens():
+        if sess.run(size):
+          for i in sess.run(finished):
+            if i >= 0:
+              seen.add(int(i))
+            else:  # That worker (re)joined the job: it is not done.
+              seen.discard(-1 - int(i))
+              joined.add(-1 - int(i))
+
       while len(seen) < num_workers:
         if received and stop_at is None:
           try:
             sess.run(request_stop, options=tf.RunOptions(timeout_in_ms=5000))
           except tf.errors.OpError:
             pass  # ps 0 is gone: the workers are stopping anyway.
+          read_tokens()  # A worker may have joined since the last poll.
           running = sorted(joined - seen)
+          if len(seen) >= num_workers:
+            break
           if not running:
             return 'stopped by %s; no worker was training' % received[0]
           _say(task, '%s received: asked the workers to stop; waiting up to '
@@ -432,13 +445,7 @@ def run_ps(server, cluster, task_index):
           stop_at = time.time() + 60
         if stop_at is not None and time.time() > stop_at:
           return 'stopped by %s before every worker finished' % received[0]
-        if sess.run(size):
-          for i in sess.run(finished):
-            if i >= 0:
-              seen.add(int(i))
-            else:  # That worker (re)joined the job: it is not done.
-              seen.discard(-1 - int(i))
-              joined.add(-1 - int(i))
+        read_tokens()
         time.sleep(job_control.POLL_SECS)
   return 'every worker finished'
 
@@ -508,17 +515,24 @@ def run_worker(server, cluster, task_index, train_dir, max_steps,
 
   # Nothing of the job is touched before the settings agree: a worker
   # refused leaves it as if it had not been started.
-  _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
-            lambda: not _lost_ps(cluster), task)
-  job_settings.check_cluster(cluster, task_index, operation_timeout_secs)
-  if not is_chief and job_settings.wait_for_the_chief(
+  check_the_cluster(cluster, task_index, operation_timeout_secs)
+  found = None if is_chief else job_settings.wait_for_the_chief(
       cluster, task_index, settings, operation_timeout_secs,
-      lambda what, ready: _wait_for(what, ready, task)) == (
-          job_settings.STOPPED):
+      lambda what, ready: _wait_for(what, ready, task))
+  if found == job_settings.STOPPED:
     _stop_the_job(cluster, task_index, server)
     _say(task, 'stopped before its first step: another task stopped the '
          'job.')
     return
+  if found == job_settings.GONE:
+    # The ps tasks count it done, so that they can exit; no stop request,
+    # which would stop the chief this worker is told to wait for.
+    _stop_the_job(cluster, task_index, server, request_stop=False)
+    raise TaskLostError(
+        '%s: stopped before its first step: the job on these ps tasks was '
+        'asked to stop, and no chief (worker 0, %s) came within '
+        '--operation_timeout_secs=%d; start this worker again once the '
+        'chief runs.' % (task, cluster['worker'][0], operation_timeout_secs))
   if prepare is not None:
     try:
       prepare()
@@ -677,14 +691,32 @@ def _wait_for_the_chief(server, config, not_ready, stop_requested, task,
         cifar10_app.error_gist(e)))
 
 
-def _stop_the_job(cluster, task_index, server=None):
+def check_the_cluster(cluster, task_index, timeout_secs):
+  """Waits for the ps tasks; refuses a worker given another cluster.
+
+  Raises:
+    job_settings.SettingsError: a ps task serves another cluster.
+    TaskLostError: a ps task does not answer.
+  """
+  _wait_for('the ps tasks (%s)' % ', '.join(cluster['ps']),
+            lambda: not _lost_ps(cluster),
+            cluster_spec.task_name('worker', task_index))
+  job_settings.check_cluster(cluster, task_index, timeout_secs)
+
+
+def _stop_the_job(cluster, task_index, server=None, request_stop=True):
   """Asks the job to stop, from a worker that cannot take part.
+
+  Nothing is sent to ps tasks that serve another cluster (checked first,
+  bounded by 10 s). A chief counts as having come (JobControl.chief_came_op),
+  so that the workers waiting for it stop at once.
 
   Args:
     cluster: dict {'ps': [...], 'worker': [...]}.
     task_index: int, the worker's.
     server: its started tf.train.Server; None: started only for this (if its
       address is taken, another process is that worker: nothing is sent).
+    request_stop: False: only tell the ps tasks this worker is done.
   """
   if not _lost_ps(cluster):
     try:
@@ -701,8 +733,11 @@ def _stop_the_job(cluster, task_index, server=None):
   config = tf.ConfigProto(device_filters=['/job:ps', '/job:worker/task:%d'
                                           % task_index])
   with tf.Graph().as_default():
-    finish = job_control.JobControl(len(cluster['ps']), len(
-        cluster['worker'])).finish_ops(task_index)
+    control = job_control.JobControl(len(cluster['ps']),
+                                     len(cluster['worker']))
+    finish = control.finish_ops(task_index, request_stop=request_stop)
+    if task_index == 0 and request_stop:
+      finish.insert(1, control.chief_came_op())
     _finish(server, config, finish, cluster_spec.task_name(
         'worker', task_index), cluster)
 

@@ -176,20 +176,35 @@ class JobControl(object):
       taken = self.stop_queue.dequeue_many(self.stop_queue.size())
       others = tf.boolean_mask(taken, tf.not_equal(taken, task_index))
       put_back = self.stop_queue.enqueue_many([others])
-      counted = [tf.raw_ops.AssignAddVariableOp(
-          resource=self._chief_joins, value=tf.constant(1, tf.int64))
-                ] if task_index == 0 else []
+    counted = [self.chief_came_op()] if task_index == 0 else []
     return [put_back] + counted + [q.enqueue(-1 - task_index)
                                    for _, q in sorted(self.done_queues.items())]
 
-  def finish_ops(self, task_index, token_queue=None, global_step=None):
+  def chief_came_op(self):
+    """Op counting a chief in ps 0's chief_joins: one that joins, or one
+    that stops the job before it could (its data is damaged, say), so that
+    the workers waiting for it stop at once."""
+    with tf.device('/job:ps/task:0/cpu:0'):
+      return tf.raw_ops.AssignAddVariableOp(
+          resource=self._chief_joins, value=tf.constant(1, tf.int64))
+
+  def finish_ops(self, task_index, token_queue=None, global_step=None,
+                 request_stop=True):
     """Ops a worker runs on its way out, in this order.
 
+    Args:
+      task_index: int, the worker's.
+      token_queue, global_step: the synchronous token queue and the global
+        step, or None.
+      request_stop: ask the others to stop; False for a worker that leaves
+        without having taken part (only the ps tasks are told).
+
     Returns:
-      list of ops: request the stop; release num_workers synchronous tokens
-      (if token_queue); tell each ps task this worker is done.
+      list of ops: request the stop (if request_stop); release num_workers
+      synchronous tokens (if token_queue); tell each ps task this worker is
+      done.
     """
-    ops = [self.stop_queue.enqueue(task_index)]
+    ops = [self.stop_queue.enqueue(task_index)] if request_stop else []
     if token_queue is not None:
       ops.append(self.release_op(token_queue, global_step))
     return ops + [q.enqueue(task_index) for _, q in

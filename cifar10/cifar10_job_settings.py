@@ -309,7 +309,7 @@ def publish_settings(server, settings, timeout_secs):
 
 
 # What wait_for_the_chief found.
-AGREED, STOPPED = 'agreed', 'stopped'
+AGREED, STOPPED, GONE = 'agreed', 'stopped', 'gone'
 
 
 def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
@@ -318,10 +318,11 @@ def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
   The chief publishes them once it has joined the job, so a worker started
   before the chief (or while a restarted chief starts) waits, as it waits
   for the chief's model, each operation bounded by timeout_secs. It stops
-  waiting when the job is asked to stop: at once if a chief joined during
-  its wait (it stopped the job, say because there was nothing to train);
-  after timeout_secs if the request was there when it came (perhaps the
-  last run's, on ps tasks that served on, and the chief on its way).
+  waiting when the job is asked to stop: at once if a chief came during its
+  wait (it stopped the job, say because there was nothing to train or its
+  data was damaged); timeout_secs after it first sees a request no chief of
+  its wait made (perhaps the last run's, on ps tasks that served on, and
+  the chief on its way).
 
   Args:
     cluster: dict {'ps': [...], 'worker': [...]}.
@@ -332,13 +333,13 @@ def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
       saying now and then what the task waits for.
 
   Returns:
-    AGREED; or STOPPED if a chief that joined meanwhile asked the job to
-    stop.
+    AGREED; STOPPED if a chief that came meanwhile asked the job to stop;
+    GONE if the job was asked to stop and no chief came within
+    timeout_secs.
 
   Raises:
     SettingsError: this worker's settings differ from the chief's.
-    job_control.TaskLostError: ps 0 or the chief stops answering, or the
-      job was asked to stop and no chief came within timeout_secs.
+    job_control.TaskLostError: ps 0 or the chief stops answering.
   """
   task = cluster_spec.task_name('worker', task_index)
   chief = cluster['worker'][0]
@@ -387,17 +388,23 @@ def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
     if not reachable and joins > state['joins']:
       state['outcome'] = STOPPED
       return True
-    if time.time() - state['since'] > timeout_secs:
-      state['outcome'] = 'gone'
+    # A request no chief of this wait made: the last run's, perhaps, with
+    # the chief on its way. It gets timeout_secs from when it is seen.
+    if state['since'] is None:
+      state['since'] = time.time()
+    elif time.time() - state['since'] > timeout_secs:
+      state['outcome'] = GONE
       return True
     return False
 
-  ps_config = tf.ConfigProto(device_filters=['/job:ps/task:0'])
+  # Creating the session is bounded too.
+  ps_config = tf.ConfigProto(device_filters=['/job:ps/task:0'],
+                             operation_timeout_in_ms=timeout_secs * 1000)
   try:
     with tf.Session(_grpc(cluster['ps'][0]), graph=ps_graph,
                     config=ps_config) as ps_sess:
       state['joins'] = ps_sess.run(control.chief_joins, options=options)
-      state['since'] = time.time()
+      state['since'] = None
       wait_for('the chief (worker 0, %s) to publish the flags every worker '
                'must share' % chief, ready)
   except tf.errors.OpError as e:
@@ -408,14 +415,8 @@ def wait_for_the_chief(cluster, task_index, settings, timeout_secs, wait_for):
             'no answer from ps 0 within --operation_timeout_secs=%d.'
             % timeout_secs if isinstance(e, tf.errors.DeadlineExceededError)
             else cifar10_app.error_gist(e)))
-  if state['outcome'] == 'gone':
-    raise job_control.TaskLostError(
-        '%s: stopped before its first step: the job on these ps tasks was '
-        'asked to stop, and no chief (worker 0, %s) joined within '
-        '--operation_timeout_secs=%d; start this worker again once the '
-        'chief runs.' % (task, chief, timeout_secs))
-  if state['outcome'] == STOPPED:
-    return STOPPED
+  if state['outcome'] in (STOPPED, GONE):
+    return state['outcome']
   why = disagreement(task, settings, state['found'])
   if why:
     raise SettingsError(why)

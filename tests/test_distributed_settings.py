@@ -23,6 +23,7 @@ that pytest-xdist runs it beside the other distributed tests.)
 
 import os
 import re
+import time
 
 import pytest
 import tensorflow.compat.v1 as tf
@@ -150,6 +151,8 @@ def test_tasks_that_disagree_are_refused_and_the_job_trains_on(
         '%sworker 0 (chief): --worker_hosts=%s but ps 0 (%s) serves '
         '--worker_hosts=%s; %s' % (ERROR, elsewhere, cluster['ps'][0],
                                    ','.join(cluster['worker']), fix))
+    # The chief owns its --train_dir (the lock file) before it reaches the
+    # ps tasks; nothing else is written there.
     assert os.listdir(str(tmp_path / 'other')) == ['.cifar10.lock']
     # The job waited for worker 1 all along, and trains with the right one.
     assert chief.poll() is None and ps.poll() is None
@@ -188,4 +191,31 @@ def test_a_worker_started_before_the_chief_waits_and_is_refused_then(
       assert task.wait(180) == 0, out.text[-5000:]
   assert checkpoint_global_step(train_dir) == 10
   assert 'ps 0: every worker finished; exiting.' in out.text
+  assert 'Traceback' not in out.text
+
+
+def test_a_chief_whose_data_fails_stops_the_workers_waiting_for_it(
+    synthetic_data_dir, tmp_path):
+  """Worker 1 waits for the chief longer than --operation_timeout_secs; the
+  chief then finds no data and stops the job: worker 1 stops at once, and
+  the ps task, told both are done, exits."""
+  cluster = cifar10_cluster.cluster_spec(1, 2)
+  args = trainer_args(synthetic_data_dir, str(tmp_path / 'train'),
+                      '--max_steps=20', '--operation_timeout_secs=10')
+  out = Output()
+  with tasks_killed_at_exit() as tasks:
+    ps = start_task(tasks, 'ps', 0, cluster, args, out)
+    worker = start_task(tasks, 'worker', 1, cluster, args, out)
+    wait_for_line(worker, 'to publish the flags', 120)
+    time.sleep(12)  # Past its --operation_timeout_secs.
+    chief = start_task(tasks, 'worker', 0, cluster, args + [
+        '--data_dir=' + str(tmp_path / 'empty'),
+        '--data_url=file://' + str(tmp_path / 'none.tar.gz')], out)
+    assert chief.wait(120) == 1, out.text[-5000:]
+    assert worker.wait(60) == 0, out.text[-5000:]
+    assert ps.wait(60) == 0, out.text[-5000:]
+  assert ('worker 1: stopped before its first step: another task stopped '
+          'the job.') in out.text
+  assert 'ps 0: every worker finished; exiting.' in out.text
+  assert not os.path.exists(str(tmp_path / 'train'))
   assert 'Traceback' not in out.text
