@@ -66,8 +66,9 @@ SYNTHETIC_BANNER = (
 def positive_ints(values, name, maximum=None):
   """The values of list flag --name as positive ints (at most `maximum`),
   or a UserError."""
-  if values and all(v.strip().isdigit() and 0 < int(v) <= (maximum or int(v))
-                    for v in values):
+  # isascii: '²' is a digit to str.isdigit, and no int.
+  if values and all(v.strip().isascii() and v.strip().isdigit() and
+                    0 < int(v) <= (maximum or int(v)) for v in values):
     return [int(v) for v in values]
   raise cifar10_dirs.UserError('--%s takes positive integers%s, got %s' % (
       name, ' up to %d' % maximum if maximum else '', ','.join(values)))

@@ -93,15 +93,24 @@ def tf_config(cluster, job, index):
                      'task': {'type': job, 'index': index}})
 
 
+def _prctl():
+  try:
+    return ctypes.CDLL('libc.so.6', use_errno=True).prctl
+  except (OSError, AttributeError):
+    return None
+
+
+# Looked up here, not in the forked child: loading a library between fork
+# and exec, in a process with TensorFlow's threads, could deadlock.
+_PRCTL = _prctl()
+
+
 def _die_with_parent():
   # Linux: the task gets SIGTERM if this launcher dies, even by SIGKILL, so no
   # task outlives it.
-  try:
+  if _PRCTL is not None:
     pr_set_pdeathsig = 1
-    ctypes.CDLL('libc.so.6', use_errno=True).prctl(pr_set_pdeathsig,
-                                                    signal.SIGTERM)
-  except (OSError, AttributeError):
-    pass
+    _PRCTL(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class Task(object):

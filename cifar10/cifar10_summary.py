@@ -252,8 +252,8 @@ def _histogram(tag, values):
 
   Returns:
     summary: scalar string Tensor, as histogram_summary.
-    zeros: int32 scalar Tensor, the number of values that are zero or
-      subnormal.
+    zeros: int32 scalar Tensor, the number of values that are zero (or
+      float32 subnormal, for the values float32 holds exactly).
   """
   values = tf.convert_to_tensor(values)
   dtype = values.dtype.base_dtype
@@ -391,7 +391,7 @@ def _histogram_value64(v64):
     v64: float64 [N], the values.
 
   Returns:
-    As _histogram_value's.
+    As _histogram_value's, but zeros counts the values equal to zero only.
   """
   limits = _histogram_bucket_limits()
   bucket = tf.searchsorted(tf.constant(limits[None, :]), v64[None, :],

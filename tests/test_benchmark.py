@@ -283,6 +283,9 @@ def test_precision_flags_are_refused(flag):
      'Out of memory: --batch_size=1000000 with 2 towers needs about 1680.3 GB'),
     (['--phases=towers', '--tower_counts=1,65'],
      '--tower_counts takes positive integers up to 64, got 1,65'),
+    # A digit to str.isdigit, and no int: it was a ValueError.
+    (['--phases=batch_sizes', '--batch_sizes=64,\u00b2'],
+     '--batch_sizes takes positive integers, got 64,\u00b2'),
     (['--data_dir='], '--data_dir is empty; pass a directory.')])
 def test_batches_that_cannot_fit_are_refused(args, message):
   """A batch beyond memory ended in numpy's MemoryError or a queue capacity

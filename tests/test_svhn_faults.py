@@ -603,7 +603,7 @@ def test_a_bad_svhn_url_names_the_flag(tmp_path, url):
 def test_a_bad_svhn_url_is_one_line_from_the_trainer(tmp_path):
   proc = run_module('cifar10_train', '--dataset=svhn',
                     '--data_dir=%s' % (tmp_path / 'data'),
-                    '--svhn_url=ftp:/', '--svhn_url=svhn.example/',
+                    '--svhn_url=svhn.example/',
                     '--train_dir=%s' % (tmp_path / 'train'), '--max_steps=1',
                     check=False)
   assert proc.returncode == 1, proc.stderr
