@@ -51,8 +51,9 @@ started again publishes anew, and nothing an earlier task published can be
 read for a later one's. A refused worker has not joined the job: it sends
 nothing to the ps tasks (no stop request, no done token), so the job goes on
 as if that worker were not there. Only a chief writes --train_dir, and a
-refused one has only locked its own (it checks it before it waits for the
-ps tasks).
+refused one has only locked its own (and, with --fresh_start, moved an
+earlier run aside, kept beside it): it checks that directory before it
+waits for the ps tasks.
 """
 from __future__ import absolute_import
 from __future__ import division
