@@ -84,15 +84,6 @@ def _check_memory(flag, batch_size, num_towers=1):
     raise cifar10_dirs.UserError(str(e).replace('--batch_size', '--' + flag))
 
 
-def _same_file(a, b):
-  """Whether paths a and b name one file (by any name; the same path if
-  either is missing)."""
-  try:
-    return os.path.samefile(a, b)
-  except (OSError, ValueError):
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
 def data_files(data_dir, text_files=True):
   """The paths of the data set's files under --data_dir: the records, and
   (text_files) its class names and synthetic-set marker."""
@@ -144,21 +135,15 @@ def check_output_json(path, data_dir):
   if os.path.isdir(path):
     raise cifar10_dirs.UserError('%s is a directory; pass a file name.'
                                  % named)
-  if any(_same_file(path, f) for f in data_files(data_dir)):
+  if any(cifar10_dirs.same_file(path, f) for f in data_files(data_dir)):
     raise cifar10_dirs.UserError(
         '%s is a file of the data set in --data_dir=%s and would be '
         'overwritten; pass a file name outside it.' % (named, data_dir))
-  if os.path.isfile(path):
-    try:
-      with open(path, 'rb') as f:
-        start = f.read(64).lstrip()
-    except OSError:
-      start = b'{'  # Unreadable: the trial below names the problem.
-    if start and not start.startswith(b'{'):
-      raise cifar10_dirs.UserError(
-          '%s is a file that is not JSON, not an earlier report: it is kept; '
-          'pass a new file name (with a space instead of "=", the next '
-          'argument is taken as the file).' % named)
+  if cifar10_dirs.not_json(path):
+    raise cifar10_dirs.UserError(
+        '%s is a file that is not JSON, not an earlier report: it is kept; '
+        'pass a new file name (with a space instead of "=", the next '
+        'argument is taken as the file).' % named)
   try:
     if os.path.isfile(path) and not os.access(path, os.W_OK):
       raise PermissionError('Permission denied')
@@ -239,44 +224,18 @@ def check_flags(flags, phases):
 
 
 def write_json(path, report):
-  """Writes the report to --output_json=path, whole or not at all.
-
-  A regular file (or a new one) is written to a temporary file beside it and
-  renamed over it: a failed write (a full disk) leaves the earlier report as
-  it was and no partial file. A symbolic link is followed. Anything else
-  (/dev/null, a pipe) is written to directly.
+  """Writes the report to --output_json=path, whole or not at all
+  (cifar10_dirs.write_whole).
 
   Raises:
     cifar10_dirs.UserError: if it cannot be written.
   """
-  text = json.dumps(report, indent=2) + '\n'
-  target = os.path.realpath(path)
-  temp = None
   try:
-    if os.path.exists(target) and not os.path.isfile(target):
-      with open(target, 'w') as f:
-        f.write(text)
-      return
-    if os.path.exists(target):
-      mode = os.stat(target).st_mode & 0o7777
-    else:
-      umask = os.umask(0)
-      os.umask(umask)
-      mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target),
-                                prefix='.cifar10_bench')
-    with os.fdopen(fd, 'w') as f:
-      f.write(text)
-    os.chmod(temp, mode)
-    os.replace(temp, target)
-    temp = None
+    cifar10_dirs.write_whole(path, json.dumps(report, indent=2) + '\n')
   except OSError as e:
     raise cifar10_dirs.UserError(
         'cannot write --output_json=%s: %s (the table above has the '
         'figures)' % (path, e.strerror or e))
-  finally:
-    if temp:
-      os.remove(temp)
 
 
 # The model's FLOPs from its layer shapes: what the compute-only step is

@@ -44,6 +44,10 @@ Summary of available functions:
  # A script's imports are done: resume the collector paused while it started.
  imports_done()
 
+ # --output_json: refuse a file that is not an earlier output; write whole.
+ if not_json(path) or same_file(path, an_input): ...
+ write_whole(path, text)
+
 This module does not import TensorFlow.
 """
 
@@ -57,7 +61,9 @@ import gc
 import os
 import signal
 import socket
+import stat
 import sys
+import tempfile
 import threading
 import time
 
@@ -135,6 +141,80 @@ def imports_done():
   gc.freeze()
   if _STARTING_SCRIPT:
     gc.enable()
+
+
+def same_file(a, b):
+  """Whether paths a and b name one file, by any name (the same path if
+  either is missing)."""
+  try:
+    return os.path.samefile(a, b)
+  except (OSError, ValueError):
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def not_json(path):
+  """True if a file is at `path` that does not begin as a JSON object: not
+  an earlier output of a script's --output_json, so not to be replaced
+  (an empty file too). False if there is none, or it cannot be read
+  (writing it then fails with its own message)."""
+  if not os.path.isfile(path):
+    return False
+  try:
+    with open(path, 'rb') as f:
+      return not f.read(256).lstrip().startswith(b'{')
+  except OSError:
+    return False
+
+
+def write_whole(path, text):
+  """Writes `text` to the file `path` names, whole or not at all.
+
+  A regular file (or a new one) is written through a temporary file in the
+  same directory, flushed to disk, then renamed over the old one: if writing
+  fails (a full disk, Ctrl-C), the old file is left as it was and no partial
+  file behind. The new file keeps the old one's permissions (or the
+  umask's). A symbolic link is followed, and its target replaced; a
+  read-only file is refused, as opening it for writing would be. Anything
+  else (/dev/null, a FIFO) is written to directly.
+
+  Args:
+    path: str.
+    text: str, written as UTF-8.
+
+  Raises:
+    OSError: if it cannot be written.
+  """
+  try:
+    mode = os.stat(path).st_mode
+  except FileNotFoundError:
+    mode = None
+  if mode is not None and not stat.S_ISREG(mode):
+    with open(path, 'w', encoding='utf-8') as f:
+      f.write(text)
+    return
+  target = os.path.realpath(path)
+  if mode is not None and not os.access(target, os.W_OK):
+    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), target)
+  if mode is None:
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+  fd, temporary = tempfile.mkstemp(
+      prefix='.%s.' % os.path.basename(target), suffix='.tmp',
+      dir=os.path.dirname(target))
+  try:
+    with os.fdopen(fd, 'w', encoding='utf-8') as f:
+      os.fchmod(f.fileno(), stat.S_IMODE(mode))
+      f.write(text)
+      f.flush()
+      os.fsync(f.fileno())
+    os.replace(temporary, target)
+  except BaseException:
+    try:
+      os.unlink(temporary)
+    except OSError:
+      pass
+    raise
 
 
 class UserError(Exception):

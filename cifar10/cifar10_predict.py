@@ -43,13 +43,11 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
-import errno
 import json
 import os
 import stat
 import struct
 import sys
-import tempfile
 
 # As a package (python -m, the console script) or in the tutorial's flat
 # layout (python cifar10_predict.py). Either way each file loads once, and
@@ -497,7 +495,7 @@ def check_output_json(output_json, paths):
   if output_json in ('', '-'):
     return
   for path in paths:
-    if _same_file(output_json, path):
+    if cifar10_dirs.same_file(output_json, path):
       raise PredictError(
           '--output_json=%s is one of the files to classify, and would be '
           'overwritten; pass --output_json=FILE with a new file name (with a '
@@ -506,18 +504,12 @@ def check_output_json(output_json, paths):
   if os.path.isdir(output_json):
     raise PredictError('--output_json=%s is a directory; pass a file name.'
                        % _named(output_json))
-  if os.path.isfile(output_json):
-    try:
-      with open(output_json, 'rb') as f:
-        start = f.read(256).lstrip()
-    except OSError:
-      start = b'{'  # Unreadable: writing it fails with its own message.
-    if not start.startswith(b'{'):
-      raise PredictError(
-          '--output_json=%s is a file that is not JSON, not an earlier '
-          'output: it is kept; pass --output_json=FILE with a new file name '
-          '(with a space instead of "=", the next argument is taken as the '
-          'file).' % _named(output_json))
+  if cifar10_dirs.not_json(output_json):
+    raise PredictError(
+        '--output_json=%s is a file that is not JSON, not an earlier '
+        'output: it is kept; pass --output_json=FILE with a new file name '
+        '(with a space instead of "=", the next argument is taken as the '
+        'file).' % _named(output_json))
   directory = os.path.dirname(os.path.abspath(output_json))
   if not os.path.isdir(directory):
     raise PredictError('--output_json=%s: there is no directory %s; create '
@@ -525,22 +517,11 @@ def check_output_json(output_json, paths):
                        % (_named(output_json), _named(directory)))
 
 
-def _same_file(a, b):
-  """Whether paths a and b name the same file (the same path if missing)."""
-  try:
-    return os.path.samefile(a, b)
-  except (OSError, ValueError):
-    return os.path.realpath(a) == os.path.realpath(b)
-
-
 def write_output(output_json, text):
   """Writes `text` to the file --output_json names, whole or not at all.
 
-  A regular file is written through a temporary file in the same directory,
-  then renamed over the old one: if writing fails (a full disk, say), the
-  old file is left as it was and no partial file is left behind. A symbolic
-  link is followed, and its target replaced. Anything else (/dev/null, a
-  FIFO) is written to directly.
+  Through cifar10_dirs.write_whole: a failed write (a full disk, say) leaves
+  an old file as it was and no partial file.
 
   Args:
     output_json: str, the path.
@@ -550,39 +531,7 @@ def write_output(output_json, text):
     PredictError: if it cannot be written.
   """
   try:
-    try:
-      mode = os.stat(output_json).st_mode
-    except FileNotFoundError:
-      mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-      with open(output_json, 'w', encoding='utf-8') as f:
-        f.write(text)
-      return
-    target = os.path.realpath(output_json)
-    if mode is not None and not os.access(target, os.W_OK):
-      # Renaming over a read-only file would replace it: refuse, as
-      # opening it for writing would.
-      raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), target)
-    if mode is None:
-      umask = os.umask(0)
-      os.umask(umask)
-      mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(
-        prefix='.%s.' % os.path.basename(target), suffix='.tmp',
-        dir=os.path.dirname(target))
-    try:
-      with os.fdopen(fd, 'w', encoding='utf-8') as f:
-        os.fchmod(f.fileno(), stat.S_IMODE(mode))
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-      os.replace(temporary, target)
-    except BaseException:
-      try:
-        os.unlink(temporary)
-      except OSError:
-        pass
-      raise
+    cifar10_dirs.write_whole(output_json, text)
   except (IOError, OSError) as e:
     raise PredictError('cannot write --output_json=%s (%s); an old file of '
                        'that name is left as it was.'
