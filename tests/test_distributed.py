@@ -40,6 +40,7 @@ from cifar10 import cifar10
 from cifar10 import cifar10_cluster
 from cifar10 import cifar10_cluster_spec as cluster_spec
 from cifar10 import cifar10_distributed_train as dist
+from cifar10 import cifar10_replica
 from cluster_tasks import Output, checkpoint_global_step, lines_of
 from cluster_tasks import start_task, tasks_killed_at_exit, trainer_args
 from cluster_tasks import wait_for_line
@@ -195,7 +196,7 @@ def test_the_chief_refuses_checkpoints_of_the_other_top(synthetic_data_dir,
 
 def test_variables_on_ps_tasks_balanced_by_size():
   with tf.Graph().as_default():
-    dist.replica_train_op(
+    cifar10_replica.replica_train_op(
         lambda: (tf.zeros([16, 24, 24, 3]), tf.zeros([16], tf.int32)),
         num_ps=2, num_workers=3, task_index=1, batch_size=16)
     variables = {v.op.name: v for v in tf.global_variables()}
@@ -227,7 +228,7 @@ def test_variables_on_ps_tasks_balanced_by_size():
 
 def test_input_pipeline_on_the_worker_cpu(synthetic_data_dir):
   with tf.Graph().as_default():
-    dist.replica_train_op(
+    cifar10_replica.replica_train_op(
         lambda: cifar10.distorted_inputs(synthetic_data_dir, 16),
         num_ps=1, num_workers=2, task_index=1, batch_size=16,
         sync_replicas=False)

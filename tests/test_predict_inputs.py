@@ -84,6 +84,22 @@ def _image(tmp_path, name='ship.png'):
   return path
 
 
+def _refusal(proc):
+  """The error lines of a predictor that refused to run: status 1, nothing
+  on stdout, no traceback."""
+  assert proc.returncode == 1
+  assert proc.stdout == ''
+  assert 'Traceback' not in proc.stderr
+  return _errors(proc.stderr)
+
+
+def _refused_write(path):
+  """The PredictError message of writing an output to path."""
+  with pytest.raises(cifar10_predict.PredictError) as error:
+    cifar10_predict.write_output(str(path), '{"new": true}\n')
+  return str(error.value)
+
+
 def _errors(stderr):
   return [l for l in stderr.splitlines()
           if l.startswith('cifar10_predict: error:')]
@@ -104,15 +120,12 @@ def test_output_json_naming_an_input_is_refused_before_any_work(
                         (['--output_json=%s' % alias], alias)):
     proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
                       *(output + [str(victim), str(other)]), check=False)
-    assert proc.returncode == 1
-    assert proc.stdout == ''
-    assert _errors(proc.stderr) == [
+    assert _refusal(proc) == [
         'cifar10_predict: error: --output_json=%s is one of the files to '
         'classify, and '
         'would be overwritten; pass --output_json=FILE with a new file name '
         '(with a space instead of "=", the next argument is taken as the '
         'file).' % named]
-    assert 'Traceback' not in proc.stderr
     assert victim.read_bytes() == before
 
 
@@ -125,14 +138,11 @@ def test_output_json_never_replaces_a_file_that_is_not_json(untrained_dir,
   before = first.read_bytes()
   proc = run_module('cifar10_predict', '--checkpoint_dir=' + untrained_dir,
                     '--output_json', str(first), str(second), check=False)
-  assert proc.returncode == 1
-  assert proc.stdout == ''
-  assert _errors(proc.stderr) == [
+  assert _refusal(proc) == [
       'cifar10_predict: error: --output_json=%s is a file that is not JSON, '
       'not an earlier output: it is kept; pass --output_json=FILE with a new '
       'file name (with a space instead of "=", the next argument is taken as '
       'the file).' % first]
-  assert 'Traceback' not in proc.stderr
   assert first.read_bytes() == before
 
 
@@ -168,9 +178,7 @@ def test_output_json_failing_to_write_keeps_the_old_file(tmp_path,
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
   monkeypatch.setattr(cifar10_predict.os, 'fsync', full_disk)
   for path in (old, tmp_path / 'new.json'):
-    with pytest.raises(cifar10_predict.PredictError) as error:
-      cifar10_predict.write_output(str(path), '{"new": true}\n')
-    assert str(error.value) == (
+    assert _refused_write(path) == (
         'cannot write --output_json=%s (No space left on device); an old '
         'file of that name is left as it was.' % path)
   assert old.read_text() == '{"old": true}\n'
@@ -446,9 +454,7 @@ def test_output_json_never_replaces_a_read_only_file(tmp_path, monkeypatch):
   # As a user other than root sees a file they may not write.
   monkeypatch.setattr(cifar10_predict.os, 'access',
                       lambda path, mode: path != str(old))
-  with pytest.raises(cifar10_predict.PredictError) as error:
-    cifar10_predict.write_output(str(old), '{"new": true}\n')
-  assert str(error.value) == (
+  assert _refused_write(old) == (
       'cannot write --output_json=%s (Permission denied); an old file of that '
       'name is left as it was.' % old)
   assert old.read_text() == '{"old": true}\n'

@@ -235,6 +235,17 @@ def test_recover_finds_the_newest_checkpoint_that_reads(trained_dir, tmp_path,
   assert len(said) == 1
 
 
+def _none_readable_line(proc, script, checkpoints, train_dir):
+  """The script's one error line, which says that none of the checkpoints
+  (the newest model.ckpt-300) can be read."""
+  assert proc.returncode == 1
+  line = _one_line_error(proc, script)
+  assert line.startswith('%s: error: None of the %d checkpoint(s) in %s can '
+                         'be read: model.ckpt-300 (' % (
+                             script, len(checkpoints), train_dir))
+  return line
+
+
 def _damage_every_index(train_dir):
   """Writes garbage over every checkpoint's .index: the checkpoints."""
   checkpoints = cifar10_checkpoint.list_checkpoints(train_dir)
@@ -251,11 +262,7 @@ def test_no_readable_checkpoint_stops_and_touches_nothing(trained_dir,
   before = _snapshot(train_dir)
   proc = _train('cifar10_train', train_dir, trained_dir['data_dir'], 400,
                 check=False)
-  assert proc.returncode == 1
-  line = _one_line_error(proc, 'cifar10_train')
-  assert line.startswith('cifar10_train: error: None of the %d checkpoint(s) '
-                         'in %s can be read: model.ckpt-300 (' % (
-                             len(checkpoints), train_dir))
+  line = _none_readable_line(proc, 'cifar10_train', checkpoints, train_dir)
   assert line.endswith('Nothing was changed. Restore the directory from a '
                        'backup, or start afresh with --fresh_start (which '
                        'moves it aside) or another --train_dir.')
@@ -318,11 +325,7 @@ def test_eval_run_once_with_no_checkpoint_that_reads_is_one_error(
                     '--checkpoint_dir=' + train_dir,
                     '--eval_dir=' + str(tmp_path / 'eval'), '--run_once',
                     '--num_examples=100', check=False)
-  assert proc.returncode == 1
-  line = _one_line_error(proc, 'cifar10_eval')
-  assert line.startswith('cifar10_eval: error: None of the %d checkpoint(s) '
-                         'in %s can be read: model.ckpt-300 (' % (
-                             len(checkpoints), train_dir))
+  line = _none_readable_line(proc, 'cifar10_eval', checkpoints, train_dir)
   assert line.endswith('Nothing was changed. Evaluate another '
                        '--checkpoint_dir, or train anew there with '
                        'cifar10_train --fresh_start (which moves the old run '

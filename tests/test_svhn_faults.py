@@ -64,6 +64,13 @@ def _snapshot(directory):
   return result
 
 
+def _conversion_error(data_dir):
+  """The SVHNError message of converting data_dir's .mat files."""
+  with pytest.raises(cifar10_svhn.SVHNError) as e:
+    cifar10_svhn.maybe_download_and_convert(str(data_dir), out=None)
+  return str(e.value)
+
+
 def _labels(batches, name='test_batch.bin'):
   data = np.fromfile(os.path.join(batches, name), np.uint8)
   return data.reshape(-1, 3073)[:, 0].tolist()
@@ -222,9 +229,7 @@ def test_a_full_disk_keeps_the_earlier_conversion(tmp_path, monkeypatch):
       raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
     write(path, images, labels)
   monkeypatch.setattr(cifar10_svhn, '_write_records', full)
-  with pytest.raises(cifar10_svhn.SVHNError) as e:
-    cifar10_svhn.maybe_download_and_convert(str(tmp_path), out=None)
-  assert str(e.value) == (
+  assert _conversion_error(tmp_path) == (
       'Cannot write the SVHN conversion into --data_dir=%s: No space left on '
       'device. Free some space there (SVHN takes about 305 MB converted) or '
       'choose another --data_dir; the .mat files and any earlier '
@@ -543,9 +548,7 @@ def test_a_damaged_synthetic_conversion_names_the_generator(tmp_path):
 def test_too_few_images_says_what_to_do(tmp_path):
   _hand_built(str(tmp_path / 'train_32x32.mat'), [1, 2, 3], compress=True)
   _hand_built(str(tmp_path / 'test_32x32.mat'), [4], compress=True)
-  with pytest.raises(cifar10_svhn.SVHNError) as e:
-    cifar10_svhn.maybe_download_and_convert(str(tmp_path), out=None)
-  assert str(e.value) == (
+  assert _conversion_error(tmp_path) == (
       '%s has 3 images, fewer than the 5 files it fills. Delete it to '
       'download SVHN\'s file again, or write synthetic files with `python -m '
       'cifar10.cifar10_synthetic --dataset=svhn --data_dir=%s`.'
